@@ -1,0 +1,165 @@
+"""A timeline of events: set a lever or parameter, or apply a shock, at a step.
+
+An event at step ``t`` takes effect at the start of the ``t``-th call to
+``step()`` (step 0: when the model is built), so row ``t`` of the indicators is
+the first to show it. ``set`` takes dotted keys of :class:`sim.ModelParams`
+(``levers.fine``, ``decentralization``, ``regime``, ``mechanisms.voice``,
+``trust.coercion_penalty`` ...); setting ``regime`` switches every lever to the
+new preset, keeping explicit lever overrides (a reform). Keys that fix the
+population or the graph cannot change during a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.params import ModelParams
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["STRUCTURAL_KEYS", "Event", "Shock", "apply_event", "apply_settings", "check_events"]
+
+STRUCTURAL_KEYS: tuple[str, ...] = (
+    "citizens",
+    "enterprises",
+    "social_orgs",
+    "jurisdictions",
+    "network",
+    "services.domains",
+    "services.preference_heterogeneity",
+    "services.individual_heterogeneity",
+    "fiscal.mean_income",
+    "fiscal.income_dispersion",
+    "fiscal.jurisdiction_income_spread",
+    "fiscal.initial_reserves_per_capita",
+    "compliance.gain_low",
+    "compliance.gain_high",
+    "coproduction.initial_cooperation",
+    "trust.initial_trust",
+    "trust.initial_satisfaction",
+)
+
+
+class Shock(BaseModel):
+    """A one-off change of the world rather than of policy.
+
+    ``demand``: multiply demand for ``domain`` (in ``jurisdiction``, or everywhere)
+    by ``factor``; ``revenue``: multiply the tax base by ``factor``; ``trust`` and
+    ``hardship``: multiply citizens' values by ``factor``, then add ``delta``,
+    clipped to [0, 1].
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["demand", "revenue", "trust", "hardship"]
+    factor: float = Field(1.0, ge=0.0)
+    delta: float = Field(0.0, ge=-1.0, le=1.0)
+    domain: str | None = None
+    jurisdiction: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _domain_for_demand(self) -> Self:
+        if self.kind == "demand" and self.domain is None:
+            raise ValueError("a demand shock needs a domain")
+        return self
+
+
+class Event(BaseModel):
+    """One entry of the timeline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: int = Field(ge=0, description="Step at whose start the event takes effect.")
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="Dotted model keys and their new values."
+    )
+    shock: Shock | None = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Self:
+        if not self.set and self.shock is None:
+            raise ValueError("an event needs 'set' or 'shock'")
+        return self
+
+
+def apply_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelParams:
+    """Return a copy of ``params`` with dotted keys set, validated as a whole.
+
+    Raises
+    ------
+    ValueError
+        For a structural key, or a key or value the schema rejects.
+    """
+    data = params.model_dump()
+    for key, value in settings.items():
+        for fixed in STRUCTURAL_KEYS:
+            if key == fixed or key.startswith(fixed + "."):
+                raise ValueError(
+                    f"{key!r} fixes the population or graph and cannot change during a run"
+                )
+        parts = key.split(".")
+        node = data
+        for part in parts[:-1]:
+            if not isinstance(node.get(part), dict):
+                raise ValueError(f"unknown key {key!r}")
+            node = node[part]
+        if parts[-1] not in node:
+            raise ValueError(f"unknown key {key!r}")
+        node[parts[-1]] = value
+    return ModelParams.model_validate(data)
+
+
+def check_events(params: ModelParams, events: Iterable[Event]) -> None:
+    """Validate every event against the parameters it would change.
+
+    Raises
+    ------
+    ValueError
+        Naming the event's index and what is wrong.
+    """
+    for n, event in enumerate(events):
+        try:
+            if event.set:
+                apply_settings(params, event.set)
+            shock = event.shock
+            if shock is not None:
+                if shock.domain is not None and shock.domain not in params.services.domains:
+                    raise ValueError(
+                        f"shock.domain {shock.domain!r} is not one of {params.services.domains}"
+                    )
+                if shock.jurisdiction is not None and shock.jurisdiction >= params.jurisdictions:
+                    raise ValueError(
+                        f"shock.jurisdiction {shock.jurisdiction} must be below jurisdictions ({params.jurisdictions})"
+                    )
+        except ValueError as error:
+            raise ValueError(f"events[{n}] (step {event.step}): {error}") from error
+
+
+def apply_event(model: GovernanceModel, event: Event) -> None:
+    """Apply one event to a running model."""
+    if event.set:
+        model.params = apply_settings(model.params, event.set)
+        model.levers = model.params.resolved_levers()
+        model.spillover = model.spillover_vector()
+    shock = event.shock
+    if shock is None:
+        return
+    gov = model.governments
+    where = slice(None) if shock.jurisdiction is None else shock.jurisdiction
+    if shock.kind == "demand":
+        gov.demand_multiplier[where, model.domain_index[shock.domain]] *= shock.factor
+    elif shock.kind == "revenue":
+        gov.revenue_multiplier[where] *= shock.factor
+    else:
+        values = model.citizens.trust if shock.kind == "trust" else model.citizens.hardship
+        rows = (
+            slice(None)
+            if shock.jurisdiction is None
+            else model.citizens.jurisdiction == shock.jurisdiction
+        )
+        values[rows] = np.clip(values[rows] * shock.factor + shock.delta, 0.0, 1.0)

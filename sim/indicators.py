@@ -1,0 +1,172 @@
+"""Indicators of good governance (善治), computed once per step.
+
+Each indicator is a model-level number; :data:`INDICATORS` lists them with a
+description, and the model's Mesa ``DataCollector`` has one reporter per entry.
+Expensive network metrics of the organisational network (clustering,
+betweenness centralisation) are recomputed every ``metrics.network_metrics_every``
+steps and carried forward in between.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from sim.aggregate import gini, strength_centralization
+from sim.network import OrgTies, org_tie_nodes
+from sim.phases.information import true_demand
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["INDICATORS", "compute_indicators", "org_network"]
+
+INDICATORS: dict[str, str] = {
+    "participation_rate": "Share of citizens who co-produce (participation).",
+    "compliance_rate": "Share of enterprises that comply (rule of law).",
+    "mean_trust": "Mean trust in government (legitimacy).",
+    "mean_satisfaction": "Mean citizen satisfaction.",
+    "satisfaction_gini": "Gini coefficient of satisfaction (fairness between citizens).",
+    "unrest_rate": "Share of citizens actively rebelling (stability).",
+    "jailed_rate": "Share of citizens in jail.",
+    "complaint_rate": "Share of citizens who complained this step (voice).",
+    "service_coverage": "Mean share of citizens' service need that is met (service quality).",
+    "service_match": "Mean overlap of citizens' need shares with their jurisdiction's allocation shares.",
+    "responsiveness": "1 minus the mean gap between allocation shares and true demand shares.",
+    "mean_harm": "Mean harm to citizens from enterprise violations.",
+    "welfare": "Mean service utility sum_d n_d log(x_d / standard) minus harm.",
+    "governance_cost": "Government spending per citizen this step (money units).",
+    "cost_effectiveness": "Service coverage per unit of governance cost (efficiency).",
+    "revenue_per_capita": "Government revenue per citizen this step.",
+    "reserves_per_capita": "Government reserves per citizen after the step.",
+    "jurisdiction_equity": "1 minus the Gini of provision per capita across jurisdictions.",
+    "nongov_provision_share": "Share of service output delivered by enterprises and social organisations.",
+    "org_centralization": "Strength centralisation of the organisational collaboration network.",
+    "polycentricity": "Mean of (1 - org_centralization) and the non-government provision share.",
+    "org_ties": "Number of active organisational ties.",
+    "network_density": "Density of the organisational collaboration network.",
+    "org_clustering": "Average clustering of the organisational network (every k steps).",
+    "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
+    "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
+}
+
+
+def org_network(model: GovernanceModel) -> nx.Graph:
+    """The organisational collaboration network: governments, enterprises, social orgs.
+
+    Built from the tie arrays (node ids as in the collaboration graph), so that its
+    metrics never require materialising the citizens' part of the graph.
+    """
+    ids = model.node_ids
+    graph = nx.Graph()
+    graph.add_nodes_from(
+        ids.enterprise(np.arange(len(model.enterprises))).tolist(), kind="enterprise"
+    )
+    graph.add_nodes_from(
+        ids.social_org(np.arange(len(model.social_orgs))).tolist(), kind="social_org"
+    )
+    graph.add_nodes_from(
+        ids.government(np.arange(len(model.governments))).tolist(), kind="government"
+    )
+    central = ids.government(model.governments.central)
+    graph.add_edges_from(
+        ((ids.government(g), central) for g in range(model.governments.n_jurisdictions)),
+        kind="hierarchy",
+        weight=1.0,
+    )
+    u, v = org_tie_nodes(model.org_ties, ids)
+    on = model.org_ties.active
+    graph.add_weighted_edges_from(
+        zip(u[on].tolist(), v[on].tolist(), model.org_ties.weight[on].tolist(), strict=True)
+    )
+    return graph
+
+
+def compute_indicators(model: GovernanceModel) -> dict[str, float]:
+    """Compute every indicator of :data:`INDICATORS` for the current state."""
+    cit = model.citizens
+    ent = model.enterprises
+    gov = model.governments
+    ledger = model.ledger
+    n = len(cit)
+    values: dict[str, float] = {}
+    values["participation_rate"] = float(cit.cooperate.mean())
+    values["compliance_rate"] = float(1.0 - ent.violating.mean()) if len(ent) else 1.0
+    values["mean_trust"] = float(cit.trust.mean())
+    values["mean_satisfaction"] = float(cit.satisfaction.mean())
+    values["satisfaction_gini"] = gini(cit.satisfaction)
+    values["unrest_rate"] = float(cit.active.mean())
+    values["jailed_rate"] = float((cit.jail_term > 0).mean())
+    values["complaint_rate"] = float(cit.complained.mean())
+    values["service_coverage"] = float(cit.coverage.mean())
+
+    money = gov.money.sum(axis=1, keepdims=True)
+    shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
+    need_shares = cit.need  # rows sum to one
+    values["service_match"] = float(
+        np.minimum(need_shares, shares[cit.jurisdiction]).sum(axis=1).mean()
+    )
+    gap = 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
+    values["responsiveness"] = float(1.0 - gov.population @ gap / gov.population.sum())
+    values["mean_harm"] = float(cit.harm.mean())
+    values["welfare"] = float((cit.service_utility - cit.harm).mean())
+
+    cost = float(ledger.spending.sum()) / n
+    values["governance_cost"] = cost
+    values["cost_effectiveness"] = values["service_coverage"] / cost if cost > 0 else 0.0
+    values["revenue_per_capita"] = float(ledger.revenue.sum()) / n
+    values["reserves_per_capita"] = float(ledger.reserves.sum()) / n
+    per_capita = gov.provision.sum(axis=1)
+    values["jurisdiction_equity"] = 1.0 - gini(per_capita)
+    total_out = float(gov.output.sum())
+    values["nongov_provision_share"] = (
+        float(gov.nongov_output.sum()) / total_out if total_out > 0 else 0.0
+    )
+
+    ties = model.org_ties
+    strength = np.zeros(len(ent) + len(model.social_orgs) + gov.n_jurisdictions)
+    on = ties.active
+    g = ties.government[on]
+    w = ties.weight[on]
+    offset = np.select(
+        [ties.kind[on] == OrgTies.REGULATION, ties.kind[on] == OrgTies.PARTNERSHIP],
+        [0, len(ent)],
+        len(ent) + len(model.social_orgs),
+    )
+    partner = offset + ties.partner[on]
+    gov_node = len(ent) + len(model.social_orgs) + g
+    np.add.at(strength, gov_node, w)
+    np.add.at(strength, partner, w)
+    centralization = strength_centralization(strength)
+    values["org_centralization"] = centralization
+    values["polycentricity"] = 0.5 * (1.0 - centralization) + 0.5 * values["nongov_provision_share"]
+    n_org = strength.size
+    values["org_ties"] = float(on.sum())
+    values["network_density"] = 2.0 * float(on.sum()) / (n_org * (n_org - 1)) if n_org > 1 else 0.0
+
+    cached = model.phase_cache.get("network_metrics")
+    every = model.params.metrics.network_metrics_every
+    if cached is None or model.steps % every == 0:
+        cached = _network_metrics(model)
+        model.phase_cache["network_metrics"] = cached
+    values.update(cached)
+    values["mean_enforcement_effort"] = float(gov.enforcement_effort.mean())
+    return values
+
+
+def _network_metrics(model: GovernanceModel) -> dict[str, float]:
+    """Clustering and betweenness centralisation of the organisational network."""
+    org = org_network(model)
+    n = org.number_of_nodes()
+    if n < 3 or org.number_of_edges() == 0:
+        return {"org_clustering": 0.0, "org_betweenness_centralization": 0.0}
+    clustering = nx.average_clustering(org, weight="weight")
+    betweenness = np.fromiter(nx.betweenness_centrality(org, normalized=True).values(), dtype=float)
+    # Freeman: normalised betweenness of a star's hub is 1, leaves 0
+    spread = float(np.sum(betweenness.max() - betweenness))
+    return {
+        "org_clustering": float(clustering),
+        "org_betweenness_centralization": spread / (n - 1),
+    }

@@ -1,0 +1,200 @@
+"""Policy levers and the named governance regimes that preset them.
+
+The source text contrasts three governance models - rule (统治型), regulatory
+(管制型) and service-oriented (服务型) - and names the instruments that separate
+them: how centrally allocation is decided, how fast and how accurately
+governments learn citizens' demand, who delivers services, inspection and fines,
+rewards and subsidies, the cost of voicing a need, transparency, coercion and
+what officials are evaluated on. Every regime here is a point in one continuous
+space of those levers, so hybrids and reform paths are points and paths in the
+same space (CONCEPTS.md sections 1 and 3). The justification of each preset value
+is in ``docs/ODD.md`` ("Regimes").
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "REGIME_NAMES",
+    "REGIME_PRESETS",
+    "LeverOverrides",
+    "Levers",
+    "RegimeName",
+]
+
+RegimeName = Literal["top_down", "regulatory", "service"]
+REGIME_NAMES: tuple[str, ...] = ("top_down", "regulatory", "service")
+
+
+class Levers(BaseModel):
+    """A complete setting of the continuous policy levers.
+
+    Attributes
+    ----------
+    allocation_centralization
+        Share of the centre's own allocation that is one-size-fits-all (the national
+        mean of perceived demand) rather than tailored to each jurisdiction.
+    information_lag
+        Time constant, in steps, of governments' exponential updating of perceived
+        demand (decision lag, 决策滞后). 0 means instant.
+    information_noise
+        Standard deviation of the observation error on demand shares.
+    enterprise_delivery_share, social_org_delivery_share
+        Shares of service money delivered by enterprises (contracting out) and social
+        organisations (purchase of services); governments deliver the rest.
+    inspection_probability
+        Probability that an enterprise is inspected in a step (deterrence).
+    fine
+        Fine paid by an enterprise caught violating, in money units.
+    participation_reward
+        Payment per step to each co-producing citizen (points and cash rewards).
+    compliance_subsidy
+        Payment per step to each compliant enterprise.
+    voice_cost
+        Cost, on the satisfaction scale, of filing a complaint ("at most one visit"
+        reforms lower it).
+    transparency
+        Openness of government (政务公开): lowers leakage of service money and lets
+        citizens see performance.
+    coercion
+        Reliance on force: enforcement capacity against unrest, and a trust penalty.
+    evaluation_growth, evaluation_satisfaction, evaluation_environment
+        Weights of officials' performance evaluation (绩效考核).
+    intergovernmental_cooperation
+        Strength of cooperation between local governments (府际治理): the share of
+        cross-border spill-overs that local governments take into account.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    allocation_centralization: float = Field(ge=0.0, le=1.0)
+    information_lag: float = Field(ge=0.0, le=1000.0)
+    information_noise: float = Field(ge=0.0, le=1.0)
+    enterprise_delivery_share: float = Field(ge=0.0, le=1.0)
+    social_org_delivery_share: float = Field(ge=0.0, le=1.0)
+    inspection_probability: float = Field(ge=0.0, le=1.0)
+    fine: float = Field(ge=0.0)
+    participation_reward: float = Field(ge=0.0)
+    compliance_subsidy: float = Field(ge=0.0)
+    voice_cost: float = Field(ge=0.0, le=1.0)
+    transparency: float = Field(ge=0.0, le=1.0)
+    coercion: float = Field(ge=0.0, le=1.0)
+    evaluation_growth: float = Field(ge=0.0)
+    evaluation_satisfaction: float = Field(ge=0.0)
+    evaluation_environment: float = Field(ge=0.0)
+    intergovernmental_cooperation: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _delivery_shares_fit(self) -> Self:
+        total = self.enterprise_delivery_share + self.social_org_delivery_share
+        if total > 1.0 + 1e-12:
+            raise ValueError(
+                "enterprise_delivery_share + social_org_delivery_share must be <= 1 "
+                f"(got {total:.3g}); governments deliver the remainder"
+            )
+        return self
+
+    @property
+    def government_delivery_share(self) -> float:
+        """Share of service money delivered by government agencies themselves."""
+        return 1.0 - self.enterprise_delivery_share - self.social_org_delivery_share
+
+
+def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
+    """Build the overrides model: every lever optional, same bounds."""
+    from pydantic import create_model
+
+    fields = {}
+    for name, info in cls.model_fields.items():
+        fields[name] = (
+            float | None,
+            Field(default=None, ge=_bound(info, "ge"), le=_bound(info, "le")),
+        )
+    model = create_model(
+        "LeverOverrides",
+        __config__=ConfigDict(extra="forbid", validate_assignment=True),
+        __doc__="Lever values that replace the regime preset; unset levers keep it.",
+        **fields,
+    )
+    model.__module__ = __name__
+    return model
+
+
+def _bound(info, kind: str) -> float | None:
+    for meta in info.metadata:
+        value = getattr(meta, kind, None)
+        if value is not None:
+            return value
+    return None
+
+
+LeverOverrides = _optional_like(Levers)
+
+
+REGIME_PRESETS: dict[str, Levers] = {
+    # Rule / command: uniform central decisions, slow and noisy information
+    # travelling up the hierarchy, in-house delivery, coercive order, weak voice,
+    # officials judged on growth.
+    "top_down": Levers(
+        allocation_centralization=1.0,
+        information_lag=8.0,
+        information_noise=0.15,
+        enterprise_delivery_share=0.05,
+        social_org_delivery_share=0.0,
+        inspection_probability=0.10,
+        fine=4.0,
+        participation_reward=0.0,
+        compliance_subsidy=0.0,
+        voice_cost=0.6,
+        transparency=0.2,
+        coercion=0.7,
+        evaluation_growth=0.7,
+        evaluation_satisfaction=0.1,
+        evaluation_environment=0.2,
+        intergovernmental_cooperation=0.1,
+    ),
+    # Regulatory: licences, inspection and fines; the market delivers under rules;
+    # formula allocation; complaints are the only voice.
+    "regulatory": Levers(
+        allocation_centralization=0.6,
+        information_lag=4.0,
+        information_noise=0.10,
+        enterprise_delivery_share=0.45,
+        social_org_delivery_share=0.05,
+        inspection_probability=0.35,
+        fine=5.0,
+        participation_reward=0.0,
+        compliance_subsidy=0.0,
+        voice_cost=0.35,
+        transparency=0.5,
+        coercion=0.3,
+        evaluation_growth=0.4,
+        evaluation_satisfaction=0.3,
+        evaluation_environment=0.3,
+        intergovernmental_cooperation=0.3,
+    ),
+    # Service-oriented: demand-responsive allocation through an e-government
+    # platform, co-production and purchase of services, rewards over fines,
+    # cheap voice, officials judged on satisfaction.
+    "service": Levers(
+        allocation_centralization=0.2,
+        information_lag=1.0,
+        information_noise=0.04,
+        enterprise_delivery_share=0.3,
+        social_org_delivery_share=0.3,
+        inspection_probability=0.25,
+        fine=4.0,
+        participation_reward=0.03,
+        compliance_subsidy=0.05,
+        voice_cost=0.1,
+        transparency=0.85,
+        coercion=0.05,
+        evaluation_growth=0.2,
+        evaluation_satisfaction=0.5,
+        evaluation_environment=0.3,
+        intergovernmental_cooperation=0.6,
+    ),
+}

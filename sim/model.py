@@ -1,0 +1,205 @@
+"""The governance model: a Mesa model over array-backed populations.
+
+See ``docs/ODD.md`` for the full description (ODD protocol) and each phase's
+module in :mod:`sim.phases` for its equation and source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sim.agents import Citizen, Enterprise, Government, SocialOrganization
+from sim.events import Event, apply_event, check_events
+from sim.indicators import INDICATORS, compute_indicators
+from sim.initialisation import (
+    initial_citizens,
+    initial_enterprises,
+    initial_governments,
+    initial_social_orgs,
+)
+from sim.levers import Levers
+from sim.network import (
+    NodeIds,
+    build_collaboration_graph,
+    build_org_ties,
+    build_social_graph,
+    social_adjacency,
+    sync_org_ties,
+)
+from sim.params import ModelParams
+from sim.phases import PHASES
+from sim.phases.allocation import allocate_budgets
+from sim.phases.coproduction import update_volunteers
+from sim.phases.services import deliver_services
+from sim.state import Ledger
+
+__all__ = ["GovernanceModel"]
+
+
+class GovernanceModel(mesa.Model):
+    """Multi-centre governance: governments, enterprises, social organisations, citizens.
+
+    Parameters
+    ----------
+    params
+        A :class:`~sim.params.ModelParams`, a mapping validated into one, or None
+        for all defaults.
+    rng
+        Seed or ``numpy.random.Generator``; the run's only source of randomness.
+    events
+        Timeline of :class:`~sim.events.Event` (or mappings validated into them).
+    agent_views
+        Create one Mesa agent per actor (views onto the arrays). Switch off for
+        very large runs that never look at individual agents.
+
+    Examples
+    --------
+    >>> model = GovernanceModel(ModelParams(citizens=200, regime="top_down"), rng=7)
+    >>> model.run(5)
+    >>> frame = model.indicator_frame()
+    >>> frame.index.tolist()
+    [0, 1, 2, 3, 4, 5]
+    >>> bool(0.0 <= frame["mean_trust"].iloc[-1] <= 1.0)
+    True
+    """
+
+    def __init__(
+        self,
+        params: ModelParams | Mapping[str, Any] | None = None,
+        *,
+        rng: int | np.random.Generator | None = None,
+        events: Iterable[Event | Mapping[str, Any]] = (),
+        agent_views: bool = True,
+    ) -> None:
+        super().__init__(rng=rng)
+        if params is None:
+            params = ModelParams()
+        elif not isinstance(params, ModelParams):
+            params = ModelParams.model_validate(params)
+        self.params: ModelParams = params.model_copy(deep=True)
+        timeline = [e if isinstance(e, Event) else Event.model_validate(e) for e in events]
+        check_events(self.params, timeline)
+        self.events: list[Event] = sorted(timeline, key=lambda e: e.step)
+        self.levers: Levers = self.params.resolved_levers()
+        self.phase_cache: dict[str, Any] = {}
+        self._org_ties_dirty = False
+        self._graph: nx.Graph | None = None
+
+        p = self.params
+        self.domain_index: dict[str, int] = {d: i for i, d in enumerate(p.services.domains)}
+        self.spillover = self.spillover_vector()
+        rng_ = self.rng
+        self.social_graph: nx.Graph = build_social_graph(p.citizens, p.network, rng_)
+        self.social = social_adjacency(self.social_graph, p.citizens)
+        self.enterprises = initial_enterprises(p, rng_)
+        self.social_orgs = initial_social_orgs(p, rng_)
+        self.citizens, self.jurisdiction_profiles = initial_citizens(
+            p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
+        )
+        self.governments, reserves = initial_governments(p, self.citizens)
+        self.jurisdiction_need = self.governments.perceived_local.copy()
+        self.ledger = Ledger(reserves)
+        self.org_ties = build_org_ties(
+            p.jurisdictions,
+            self.enterprises.jurisdiction,
+            self.social_orgs.jurisdiction,
+            p.network_evolution.initial_weight,
+            self.levers.intergovernmental_cooperation,
+        )
+        self.node_ids = NodeIds(p.citizens, p.enterprises, p.social_orgs, p.jurisdictions)
+        if agent_views:
+            self._create_agents()
+
+        for event in self.events:
+            if event.step == 0:
+                apply_event(self, event)
+        update_volunteers(self)
+        allocate_budgets(self)
+        deliver_services(self, pay=False)
+        self.indicators: dict[str, float] = compute_indicators(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _reporter(name) for name in INDICATORS}
+        )
+        self.datacollector.collect(self)
+
+    def _create_agents(self) -> None:
+        for i in range(len(self.citizens)):
+            Citizen(self, i)
+        for i in range(len(self.enterprises)):
+            Enterprise(self, i)
+        for i in range(len(self.social_orgs)):
+            SocialOrganization(self, i)
+        for i in range(len(self.governments)):
+            Government(self, i)
+
+    def spillover_vector(self) -> np.ndarray:
+        """Spill-over share of each domain, in domain order."""
+        svc = self.params.services
+        return np.array([svc.spillover.get(d, 0.0) for d in svc.domains], dtype=np.float64)
+
+    def step(self) -> None:
+        """Apply this step's events, run every enabled phase, record indicators."""
+        for event in self.events:
+            if event.step == self.steps:
+                apply_event(self, event)
+        self.ledger.start_step()
+        switches = self.params.mechanisms
+        for name, phase in PHASES:
+            if getattr(switches, name):
+                phase(self)
+        self.indicators = compute_indicators(self)
+        self.datacollector.collect(self)
+
+    def run(self, steps: int) -> None:
+        """Advance the model by ``steps`` steps."""
+        for _ in range(steps):
+            self.step()
+
+    def indicator_frame(self) -> pd.DataFrame:
+        """Indicators recorded so far, one row per step (index ``step``, from 0)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.index = pd.RangeIndex(len(frame), name="step")
+        return frame
+
+    def mark_org_ties_changed(self) -> None:
+        """Note that organisational ties changed, so the graph needs a sync."""
+        self._org_ties_dirty = True
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The full collaboration graph (built on first access, then kept in sync).
+
+        Nodes carry ``kind`` (citizen, enterprise, social_org, government),
+        ``index`` and ``jurisdiction``; edges carry ``kind`` and ``weight``.
+        """
+        if self._graph is None:
+            c = self.citizens
+            self._graph = build_collaboration_graph(
+                nx.Graph(self.social_graph),
+                self.node_ids,
+                c.jurisdiction,
+                c.enterprise,
+                c.social_org,
+                self.enterprises.jurisdiction,
+                self.social_orgs.jurisdiction,
+                self.org_ties,
+            )
+            self._org_ties_dirty = False
+        elif self._org_ties_dirty:
+            sync_org_ties(self._graph, self.org_ties, self.node_ids)
+            self._org_ties_dirty = False
+        return self._graph
+
+
+def _reporter(name: str):
+    def report(model: GovernanceModel) -> float:
+        return model.indicators[name]
+
+    report.__name__ = name
+    return report

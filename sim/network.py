@@ -1,0 +1,333 @@
+"""The collaboration graph: citizens' social ties and organisational ties.
+
+networkx is the source of truth for structure and network metrics; the hot loop
+reads a CSR view of the citizens' social graph (:class:`SocialAdjacency`) and the
+organisational ties as flat arrays (:class:`OrgTies`), both derived from it.
+
+Node ids are integers with one block per actor type (:class:`NodeIds`); every node
+carries ``kind`` and ``index`` (its row in the population arrays), and every edge a
+``kind`` and a ``weight``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from sim.params import NetworkParams
+
+__all__ = [
+    "EDGE_KINDS",
+    "NodeIds",
+    "OrgTies",
+    "SocialAdjacency",
+    "build_collaboration_graph",
+    "build_org_ties",
+    "build_social_graph",
+    "social_adjacency",
+]
+
+# Organisational tie kinds that evolve (phase 10), by code in OrgTies.kind.
+ORG_TIE_KINDS: tuple[str, ...] = ("regulation", "partnership", "cooperation")
+EDGE_KINDS: tuple[str, ...] = (
+    "social",
+    "jurisdiction",
+    "customer",
+    "membership",
+    *ORG_TIE_KINDS,
+    "hierarchy",
+)
+
+
+def build_social_graph(n: int, spec: NetworkParams, rng: np.random.Generator) -> nx.Graph:
+    """Generate the citizen-citizen social graph with the run's generator.
+
+    Parameters
+    ----------
+    n
+        Number of citizens; nodes are ``0 .. n-1``.
+    spec
+        Generator choice and its parameters.
+    rng
+        The run's generator; every random graph draws from it, so the same seed
+        gives the same graph.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sim.params import NetworkParams
+    >>> g = build_social_graph(10, NetworkParams(kind="ring", k=2), np.random.default_rng(0))
+    >>> sorted(d for _, d in g.degree())[:3]
+    [2, 2, 2]
+    """
+    match spec.kind:
+        case "barabasi_albert":
+            graph = nx.barabasi_albert_graph(n, spec.m, seed=rng)
+        case "ring":
+            graph = nx.circulant_graph(n, range(1, spec.k // 2 + 1))
+        case "watts_strogatz":
+            graph = nx.watts_strogatz_graph(n, spec.k, spec.p, seed=rng)
+        case "erdos_renyi":
+            graph = nx.fast_gnp_random_graph(n, min(1.0, spec.mean_degree / (n - 1)), seed=rng)
+        case "lattice":
+            rows = max(1, int(np.sqrt(n)))
+            cols = -(-n // rows)
+            grid = nx.grid_2d_graph(rows, cols)
+            order = sorted(grid.nodes())[:n]
+            graph = nx.convert_node_labels_to_integers(
+                grid.subgraph(order).copy(), ordering="sorted"
+            )
+        case _:  # pragma: no cover - the schema rejects other kinds
+            raise ValueError(f"unknown network kind {spec.kind!r}")
+    return graph
+
+
+@dataclass(frozen=True)
+class SocialAdjacency:
+    """CSR view of the citizens' social graph for vectorised phases.
+
+    Attributes
+    ----------
+    matrix
+        Symmetric N x N adjacency (``scipy.sparse.csr_array`` of ones).
+    indptr, indices
+        The CSR arrays, for sampling neighbours.
+    degree
+        Number of social neighbours of each citizen.
+    """
+
+    matrix: sparse.csr_array
+    indptr: np.ndarray
+    indices: np.ndarray
+    degree: np.ndarray
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over each citizen's neighbours (one sparse product)."""
+        return self.matrix @ values
+
+    def random_neighbour(self, rng: np.random.Generator) -> np.ndarray:
+        """One uniformly drawn neighbour per citizen; a citizen with none gets itself."""
+        n = self.degree.size
+        offsets = np.floor(rng.random(n) * self.degree).astype(np.int64)
+        has = self.degree > 0
+        picked = np.arange(n)
+        picked[has] = self.indices[self.indptr[:-1][has] + offsets[has]]
+        return picked
+
+
+def social_adjacency(graph: nx.Graph, n: int) -> SocialAdjacency:
+    """Derive the CSR adjacency of citizens ``0 .. n-1`` from the social graph."""
+    edges = np.fromiter(
+        (x for edge in graph.edges() for x in edge),
+        dtype=np.int64,
+        count=2 * graph.number_of_edges(),
+    ).reshape(-1, 2)
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    matrix = sparse.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    degree = np.diff(matrix.indptr).astype(np.float64)
+    return SocialAdjacency(matrix, matrix.indptr, matrix.indices, degree)
+
+
+@dataclass(frozen=True)
+class NodeIds:
+    """Offsets of each actor type's block of node ids in the collaboration graph."""
+
+    citizens: int
+    enterprises: int
+    social_orgs: int
+    jurisdictions: int
+
+    def citizen(self, i: int | np.ndarray) -> int | np.ndarray:
+        """Node id of citizen ``i``."""
+        return i
+
+    def enterprise(self, i: int | np.ndarray) -> int | np.ndarray:
+        """Node id of enterprise ``i``."""
+        return self.citizens + i
+
+    def social_org(self, i: int | np.ndarray) -> int | np.ndarray:
+        """Node id of social organisation ``i``."""
+        return self.citizens + self.enterprises + i
+
+    def government(self, i: int | np.ndarray) -> int | np.ndarray:
+        """Node id of government ``i`` (``jurisdictions`` is the central one)."""
+        return self.citizens + self.enterprises + self.social_orgs + i
+
+
+@dataclass
+class OrgTies:
+    """Candidate organisational ties of local governments, as flat arrays.
+
+    Every local government may tie with every enterprise (regulation and
+    contracts), every social organisation (partnership, purchase of services) and
+    every other local government (inter-governmental cooperation). ``active`` marks
+    the ties that exist; ``weight`` is their strength in (0, 1].
+
+    Attributes
+    ----------
+    government
+        Local government index of each candidate tie.
+    kind
+        Index into ``("regulation", "partnership", "cooperation")``.
+    partner
+        Row of the partner in its population (enterprise, social org, or local
+        government index).
+    """
+
+    government: np.ndarray
+    kind: np.ndarray
+    partner: np.ndarray
+    active: np.ndarray
+    weight: np.ndarray
+
+    REGULATION = 0
+    PARTNERSHIP = 1
+    COOPERATION = 2
+
+    def of_kind(self, kind: int) -> np.ndarray:
+        """Boolean mask of active ties of a kind."""
+        return self.active & (self.kind == kind)
+
+
+def build_org_ties(
+    n_jurisdictions: int,
+    enterprise_jurisdiction: np.ndarray,
+    social_org_jurisdiction: np.ndarray,
+    initial_weight: float,
+    cooperation: float,
+) -> OrgTies:
+    """All candidate ties; those within a jurisdiction start active.
+
+    Local-local cooperation ties start active when ``cooperation`` > 0.
+    """
+    jur = np.arange(n_jurisdictions)
+    n_e, n_s = enterprise_jurisdiction.size, social_org_jurisdiction.size
+    gov_e = np.repeat(jur, n_e)
+    part_e = np.tile(np.arange(n_e), n_jurisdictions)
+    gov_s = np.repeat(jur, n_s)
+    part_s = np.tile(np.arange(n_s), n_jurisdictions)
+    a, b = np.triu_indices(n_jurisdictions, k=1)
+    government = np.concatenate([gov_e, gov_s, a])
+    partner = np.concatenate([part_e, part_s, b])
+    kind = np.concatenate(
+        [
+            np.full(gov_e.size, OrgTies.REGULATION),
+            np.full(gov_s.size, OrgTies.PARTNERSHIP),
+            np.full(a.size, OrgTies.COOPERATION),
+        ]
+    ).astype(np.int8)
+    active = np.concatenate(
+        [
+            enterprise_jurisdiction[part_e] == gov_e,
+            social_org_jurisdiction[part_s] == gov_s,
+            np.full(a.size, cooperation > 0.0),
+        ]
+    )
+    weight = np.where(active, initial_weight, 0.0)
+    return OrgTies(government, kind, partner, active, weight)
+
+
+def org_tie_nodes(ties: OrgTies, ids: NodeIds) -> tuple[np.ndarray, np.ndarray]:
+    """Node ids (u, v) of every candidate organisational tie."""
+    u = ids.government(ties.government)
+    v = np.select(
+        [ties.kind == OrgTies.REGULATION, ties.kind == OrgTies.PARTNERSHIP],
+        [ids.enterprise(ties.partner), ids.social_org(ties.partner)],
+        ids.government(ties.partner),
+    )
+    return u, v
+
+
+def build_collaboration_graph(
+    social: nx.Graph,
+    ids: NodeIds,
+    citizen_jurisdiction: np.ndarray,
+    citizen_enterprise: np.ndarray,
+    citizen_social_org: np.ndarray,
+    enterprise_jurisdiction: np.ndarray,
+    social_org_jurisdiction: np.ndarray,
+    ties: OrgTies,
+) -> nx.Graph:
+    """Assemble the full collaboration graph around the social graph.
+
+    The social graph is relabelled in place into the collaboration graph (no copy):
+    citizens keep their ids, organisations and governments are appended.
+    """
+    graph = social
+    n_j = ids.jurisdictions
+    nx.set_node_attributes(graph, "citizen", "kind")
+    for i, j in enumerate(citizen_jurisdiction.tolist()):
+        node = graph.nodes[i]
+        node["index"] = i
+        node["jurisdiction"] = j
+    nx.set_edge_attributes(graph, "social", "kind")
+    nx.set_edge_attributes(graph, 1.0, "weight")
+    graph.add_nodes_from(
+        (ids.enterprise(e), {"kind": "enterprise", "index": e, "jurisdiction": int(j)})
+        for e, j in enumerate(enterprise_jurisdiction)
+    )
+    graph.add_nodes_from(
+        (ids.social_org(s), {"kind": "social_org", "index": s, "jurisdiction": int(j)})
+        for s, j in enumerate(social_org_jurisdiction)
+    )
+    graph.add_nodes_from(
+        (
+            ids.government(g),
+            {"kind": "government", "index": g, "jurisdiction": g if g < n_j else -1},
+        )
+        for g in range(n_j + 1)
+    )
+    citizens = np.arange(citizen_jurisdiction.size)
+    graph.add_edges_from(
+        zip(citizens.tolist(), ids.government(citizen_jurisdiction).tolist(), strict=True),
+        kind="jurisdiction",
+        weight=1.0,
+    )
+    linked = citizen_enterprise >= 0
+    graph.add_edges_from(
+        zip(
+            citizens[linked].tolist(),
+            ids.enterprise(citizen_enterprise[linked]).tolist(),
+            strict=True,
+        ),
+        kind="customer",
+        weight=1.0,
+    )
+    member = citizen_social_org >= 0
+    graph.add_edges_from(
+        zip(
+            citizens[member].tolist(),
+            ids.social_org(citizen_social_org[member]).tolist(),
+            strict=True,
+        ),
+        kind="membership",
+        weight=1.0,
+    )
+    graph.add_edges_from(
+        ((ids.government(g), ids.government(n_j)) for g in range(n_j)), kind="hierarchy", weight=1.0
+    )
+    sync_org_ties(graph, ties, ids)
+    return graph
+
+
+def sync_org_ties(graph: nx.Graph, ties: OrgTies, ids: NodeIds) -> None:
+    """Make the graph's organisational edges match ``ties`` (add, remove, reweight)."""
+    u, v = org_tie_nodes(ties, ids)
+    for a, b, kind, on, w in zip(
+        u.tolist(),
+        v.tolist(),
+        ties.kind.tolist(),
+        ties.active.tolist(),
+        ties.weight.tolist(),
+        strict=True,
+    ):
+        if on:
+            graph.add_edge(a, b, kind=ORG_TIE_KINDS[kind], weight=w)
+        elif graph.has_edge(a, b) and graph.edges[a, b]["kind"] == ORG_TIE_KINDS[kind]:
+            graph.remove_edge(a, b)

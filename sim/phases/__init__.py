@@ -1,0 +1,41 @@
+"""The eleven phases (submodels) of one step, in order.
+
+Each phase is a function of the model that updates whole arrays; the config's
+``mechanisms.<name>`` switch turns it off, leaving its state as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sim.phases.adaptation import adapt
+from sim.phases.allocation import allocate_budgets
+from sim.phases.compliance import comply
+from sim.phases.coproduction import coproduce
+from sim.phases.information import update_perceived_demand
+from sim.phases.network_evolution import evolve_ties
+from sim.phases.revenue import collect_revenue
+from sim.phases.services import deliver_services
+from sim.phases.trust import update_trust
+from sim.phases.unrest import unrest
+from sim.phases.voice import voice
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["PHASES"]
+
+PHASES: tuple[tuple[str, Callable[[GovernanceModel], None]], ...] = (
+    ("revenue", collect_revenue),
+    ("information", update_perceived_demand),
+    ("allocation", allocate_budgets),
+    ("services", deliver_services),
+    ("coproduction", coproduce),
+    ("compliance", comply),
+    ("trust", update_trust),
+    ("voice", voice),
+    ("unrest", unrest),
+    ("network_evolution", evolve_ties),
+    ("adaptation", adapt),
+)

@@ -1,0 +1,103 @@
+"""Phase 3: allocation of service budgets over jurisdictions and domains.
+
+Each government first sets aside what its programmes will cost this step
+(participation rewards, compliance subsidies and inspections, at last step's
+counts, co-financed in proportion to the revenue each level holds) and spends the
+rest of ``spending_rate`` times its reserves on services.
+
+With citizens' welfare ``sum_d n_d log x_d`` (log utility), the budget shares that
+maximise it are proportional to need, so allocation is proportional to
+*perceived* need:
+
+* a local government weights domain ``d`` by ``n_jd * (1 - s_d (1 - kappa_j)) *
+  exp(tilt_jd)``: it discounts the share ``s_d`` of its provision that spills
+  over to other jurisdictions unless inter-governmental cooperation ``kappa_j``
+  makes it count (Oates 1972: local governments ignore spill-overs); ``tilt`` is
+  what its performance evaluation rewards (phase 11);
+* the centre splits its budget per capita over jurisdictions and, within each,
+  over domains by ``c * national + (1 - c) * perceived_central_j`` with ``c`` the
+  allocation centralisation (one size fits all at ``c = 1``).
+
+``kappa_j = cooperation_lever * mean_k w_jk`` over j's cooperation ties.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import by_jurisdiction
+from sim.network import OrgTies
+from sim.phases.compliance import inspection_probabilities
+from sim.state import split_by_level
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["allocate_budgets", "committed_spending", "cooperation_strength"]
+
+
+def committed_spending(model: GovernanceModel) -> np.ndarray:
+    """Per-government cost of rewards, subsidies and inspections at current counts."""
+    levers = model.levers
+    gov = model.governments
+    n_j = gov.n_jurisdictions
+    cit = model.citizens
+    per_j = levers.participation_reward * by_jurisdiction(
+        cit.jurisdiction, cit.cooperate.astype(np.float64), n_j
+    )
+    ent = model.enterprises
+    if len(ent):
+        compliant = (~ent.violating).astype(np.float64)
+        per_j = per_j + levers.compliance_subsidy * by_jurisdiction(
+            ent.jurisdiction, compliant, n_j
+        )
+        inspect = inspection_probabilities(model) * model.params.fiscal.inspection_cost
+        per_j = per_j + by_jurisdiction(ent.jurisdiction, inspect, n_j)
+    return split_by_level(per_j, model.params.decentralization)
+
+
+def cooperation_strength(model: GovernanceModel) -> np.ndarray:
+    """kappa_j: how much of spill-overs each local government takes into account."""
+    n_j = model.governments.n_jurisdictions
+    if n_j < 2:
+        return np.zeros(n_j)
+    ties = model.org_ties
+    coop = ties.of_kind(OrgTies.COOPERATION)
+    w = np.where(coop, ties.weight, 0.0)
+    total = np.bincount(ties.government, weights=w, minlength=n_j)
+    total += np.bincount(
+        np.where(ties.kind == OrgTies.COOPERATION, ties.partner, 0), weights=w, minlength=n_j
+    )
+    return model.levers.intergovernmental_cooperation * total / (n_j - 1)
+
+
+def allocate_budgets(model: GovernanceModel) -> None:
+    """Set each government's service budget and the J x D service money."""
+    gov = model.governments
+    params = model.params
+    levers = model.levers
+    reserves = model.ledger.reserves
+    available = params.fiscal.spending_rate * np.maximum(reserves, 0.0)
+    budget = np.maximum(available - committed_spending(model), 0.0)
+    gov.service_budget[:] = budget
+
+    kappa = cooperation_strength(model)
+    local_w = gov.perceived_local * (1.0 - model.spillover[None, :] * (1.0 - kappa[:, None]))
+    local_w = local_w * np.exp(gov.domain_tilt)
+    local_w = _normalise_rows(local_w)
+
+    population = gov.population
+    national = population @ gov.perceived_central / population.sum()
+    c = levers.allocation_centralization
+    central_w = _normalise_rows(c * national[None, :] + (1.0 - c) * gov.perceived_central)
+    central_per_j = budget[gov.central] * population / population.sum()
+
+    gov.money[:] = budget[: gov.central, None] * local_w + central_per_j[:, None] * central_w
+
+
+def _normalise_rows(weights: np.ndarray) -> np.ndarray:
+    totals = weights.sum(axis=1, keepdims=True)
+    uniform = np.full_like(weights, 1.0 / weights.shape[1])
+    return np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), uniform)

@@ -1,0 +1,139 @@
+"""Phase 6: enterprise compliance under deterrence (Becker 1968).
+
+A risk-neutral enterprise with violation gain ``g_e`` violates iff the gain
+exceeds what violating is expected to cost:
+
+    violate_e  <=>  g_e > p_e (F + rho * tau * R_e) + S
+
+with ``p_e`` its inspection probability (the lever times its local government's
+enforcement effort, phase 11), ``F`` the fine, ``R_e`` its reputation, ``rho``
+the money value of a full reputation, ``tau`` transparency (public naming) and
+``S`` the compliance subsidy forgone by violating. With ``decision_noise`` > 0
+the choice is a logit around the same threshold; with ``imitation_rate`` > 0 an
+enterprise sometimes copies a random peer of its jurisdiction instead (herding).
+
+Inspections are drawn; a caught violator pays ``F`` to its local government and
+loses the share ``tau`` of its reputation, which recovers slowly otherwise.
+Violations harm linked citizens (customers, neighbours) and, through pollution
+that spills across borders, every citizen of the jurisdiction:
+
+    h_i = h_v * violate_{e(i)} + h_s * ((1 - s_env) v_j + s_env mean_{k != j} v_k)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import by_jurisdiction
+from sim.state import split_by_level
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["comply", "deterrence", "inspection_probabilities", "violation_rates"]
+
+
+def inspection_probabilities(model: GovernanceModel) -> np.ndarray:
+    """Each enterprise's inspection probability: lever times local enforcement effort."""
+    ent = model.enterprises
+    effort = model.governments.enforcement_effort[ent.jurisdiction]
+    return np.minimum(1.0, model.levers.inspection_probability * effort)
+
+
+def deterrence(model: GovernanceModel) -> np.ndarray:
+    """Expected cost of violating for each enterprise (the Becker threshold)."""
+    levers = model.levers
+    comp = model.params.compliance
+    ent = model.enterprises
+    penalty = levers.fine + comp.reputation_weight * levers.transparency * ent.reputation
+    return inspection_probabilities(model) * penalty + levers.compliance_subsidy
+
+
+def violation_rates(model: GovernanceModel) -> np.ndarray:
+    """Share of each jurisdiction's enterprises that violate (0 where it has none)."""
+    ent = model.enterprises
+    n_j = model.governments.n_jurisdictions
+    count = np.bincount(ent.jurisdiction, minlength=n_j)
+    bad = np.bincount(ent.jurisdiction, weights=ent.violating, minlength=n_j)
+    return np.divide(bad, count, out=np.zeros(n_j), where=count > 0)
+
+
+def comply(model: GovernanceModel) -> None:
+    """Choose, inspect, fine, subsidise, book profits and harm citizens."""
+    ent = model.enterprises
+    n = len(ent)
+    if n == 0:
+        return
+    rng = model.rng
+    comp = model.params.compliance
+    levers = model.levers
+    n_j = model.governments.n_jurisdictions
+    d = model.params.decentralization
+
+    excess = ent.violation_gain - deterrence(model)
+    if comp.decision_noise > 0:
+        violate = rng.random(n) < 1.0 / (1.0 + np.exp(-excess / comp.decision_noise))
+    else:
+        violate = excess > 0
+    if comp.imitation_rate > 0:
+        peer = _random_peer(ent.jurisdiction, rng)
+        copying = rng.random(n) < comp.imitation_rate
+        violate = np.where(copying, ent.violating[peer], violate)
+    ent.violating[:] = violate
+
+    probability = inspection_probabilities(model)
+    inspected = rng.random(n) < probability
+    caught = inspected & violate
+    ent.fine_paid[:] = np.where(caught, levers.fine, 0.0)
+    fines = by_jurisdiction(ent.jurisdiction, ent.fine_paid, n_j)
+    model.ledger.receive(np.concatenate([fines, [0.0]]))
+    ent.subsidy_received[:] = np.where(violate, 0.0, levers.compliance_subsidy)
+    costs = by_jurisdiction(ent.jurisdiction, ent.subsidy_received, n_j)
+    costs += by_jurisdiction(
+        ent.jurisdiction, probability * model.params.fiscal.inspection_cost, n_j
+    )
+    model.ledger.pay(split_by_level(costs, d))
+
+    ent.reputation[:] = np.where(
+        caught,
+        ent.reputation * (1.0 - levers.transparency),
+        ent.reputation + comp.reputation_recovery * (1.0 - ent.reputation),
+    )
+    ent.profit[:] = (
+        comp.base_profit
+        + ent.violation_gain * violate
+        + ent.contract_revenue
+        - ent.fine_paid
+        + ent.subsidy_received
+    )
+    harm_citizens(model)
+
+
+def harm_citizens(model: GovernanceModel) -> None:
+    """Harm from violations to linked citizens and, with spill-over, to all."""
+    cit = model.citizens
+    comp = model.params.compliance
+    ent = model.enterprises
+    rates = violation_rates(model)
+    env = model.params.services.spillover.get("environment", 0.0)
+    n_j = rates.size
+    others = (rates.sum() - rates) / (n_j - 1) if n_j > 1 else rates
+    regional = comp.harm_spillover * ((1.0 - env) * rates + env * others)
+    linked = cit.enterprise >= 0
+    direct = np.zeros(len(cit))
+    direct[linked] = comp.harm_per_violation * ent.violating[cit.enterprise[linked]]
+    cit.harm[:] = direct + regional[cit.jurisdiction]
+
+
+def _random_peer(jurisdiction: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random enterprise of the same jurisdiction for each enterprise."""
+    n_j = int(jurisdiction.max()) + 1
+    order = np.argsort(jurisdiction, kind="stable")
+    counts = np.bincount(jurisdiction, minlength=n_j)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    own = counts[jurisdiction]
+    return order[
+        starts[jurisdiction] + np.floor(rng.random(jurisdiction.size) * own).astype(np.int64)
+    ]

@@ -1,0 +1,179 @@
+"""Phase 5: co-production as a public goods game on the social graph.
+
+Santos, Santos & Pacheco (2008), "Social diversity promotes the emergence of
+cooperation in public goods games", Nature 454:213. Every citizen ``x`` with
+``k_x`` social neighbours is the centre of one group (itself and its neighbours)
+and a member of each neighbour's group, so it plays ``k_x + 1`` games. A
+co-producer puts ``gamma_x`` into every game it plays: ``c`` ("cost per game")
+or ``c / (k_x + 1)`` ("cost per individual"). The pot of the group centred at
+``g`` is multiplied by ``r_g`` and shared equally among its ``k_g + 1`` members:
+
+    P_x = sum_{g in {x} u N(x)} r_g (sum_{i in g} s_i gamma_i) / (k_g + 1)
+          - s_x gamma_x (k_x + 1) + s_x rho
+
+``r_g = r (1 + sigma_so * member_g)``: groups centred on a member of a social
+organisation produce more (organised co-production), and ``rho`` is the
+participation reward (points and cash, the waste-sorting case). In vectorised
+form this is two sparse products: ``share = r (gamma s + A gamma s) / (k + 1)``,
+``P = share + A share - s gamma (k + 1) + s rho``.
+
+Strategies spread by synchronous imitation: each ``x`` draws a random neighbour
+``y`` and, if ``P_y > P_x``, copies it with probability ``(P_y - P_x) / M_xy``,
+``M_xy`` the largest payoff difference possible between them
+(:func:`payoff_bounds`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import by_jurisdiction
+from sim.network import SocialAdjacency
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = [
+    "contribution_per_game",
+    "coproduce",
+    "imitate",
+    "payoff_bounds",
+    "public_goods_payoffs",
+]
+
+
+def contribution_per_game(degree: np.ndarray, cost: float, cost_rule: str) -> np.ndarray:
+    """What a co-producer puts into each game: ``c`` or ``c / (k + 1)``."""
+    if cost_rule == "per_game":
+        return np.full(degree.shape, cost)
+    return cost / (degree + 1.0)
+
+
+def public_goods_payoffs(
+    social: SocialAdjacency,
+    cooperate: np.ndarray,
+    synergy: np.ndarray | float,
+    gamma: np.ndarray,
+    reward: float = 0.0,
+) -> np.ndarray:
+    """Payoffs of one round of the networked public goods game.
+
+    Parameters
+    ----------
+    social
+        Citizens' social adjacency.
+    cooperate
+        Strategies (bool or 0/1), length N; a 2-D N x R array plays R independent
+        populations on the same graph at once.
+    synergy
+        Multiplication factor of the group centred at each citizen (scalar or N).
+    gamma
+        Contribution per game of each citizen if it co-produces
+        (:func:`contribution_per_game`).
+    reward
+        Payoff added to every co-producer.
+    """
+    s = np.asarray(cooperate, dtype=np.float64)
+    k1 = social.degree + 1.0
+    if s.ndim == 2:
+        k1, gamma = k1[:, None], gamma[:, None]
+        synergy = synergy[:, None] if np.ndim(synergy) else synergy
+    given = gamma * s
+    share = synergy * (given + social.matrix @ given) / k1
+    return share + social.matrix @ share - given * k1 + reward * s
+
+
+def payoff_bounds(
+    social: SocialAdjacency, synergy: np.ndarray | float, gamma: np.ndarray, reward: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Largest and smallest payoff each citizen can get, over all strategy profiles.
+
+    A payoff rises with every other member's co-production, so its extremes are at
+    "everyone else co-produces" and "nobody else does", with the citizen's own
+    strategy free.
+
+    Returns
+    -------
+    (highest, lowest)
+        Arrays of length N.
+    """
+    k1 = social.degree + 1.0
+    synergy = np.broadcast_to(np.asarray(synergy, dtype=np.float64), k1.shape)
+    unit = synergy / k1
+    pot_all = unit * (gamma + social.matrix @ gamma)
+    all_share = pot_all + social.matrix @ pot_all
+    own_share = gamma * (unit + social.matrix @ unit)
+    cost = gamma * k1
+    defect_among_cooperators = all_share - own_share
+    cooperate_among_cooperators = all_share - cost + reward
+    cooperate_alone = own_share - cost + reward
+    highest = np.maximum(defect_among_cooperators, cooperate_among_cooperators)
+    lowest = np.minimum(0.0, cooperate_alone)
+    return highest, lowest
+
+
+def imitate(
+    social: SocialAdjacency,
+    cooperate: np.ndarray,
+    payoffs: np.ndarray,
+    highest: np.ndarray,
+    lowest: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """One synchronous round of pairwise imitation (Santos et al. 2008).
+
+    Works on one population (length N) or R populations side by side (N x R).
+    """
+    if cooperate.ndim == 2:
+        columns = [
+            imitate(social, cooperate[:, r], payoffs[:, r], highest, lowest, rng)
+            for r in range(cooperate.shape[1])
+        ]
+        return np.stack(columns, axis=1)
+    model_of = social.random_neighbour(rng)
+    gain = payoffs[model_of] - payoffs
+    span = highest[model_of] - lowest
+    probability = np.divide(gain, span, out=np.zeros_like(gain), where=span > 0)
+    copies = (gain > 0) & (rng.random(cooperate.size) < probability)
+    return np.where(copies, cooperate[model_of], cooperate)
+
+
+def coproduce(model: GovernanceModel) -> None:
+    """Play the game, pay participation rewards, let strategies spread."""
+    cit = model.citizens
+    params = model.params.coproduction
+    social = model.social
+    reward_money = model.levers.participation_reward
+    reward = params.reward_scale * reward_money
+    gamma = contribution_per_game(social.degree, params.contribution, params.cost_rule)
+    synergy = params.synergy * (1.0 + params.social_org_synergy * (cit.social_org >= 0))
+    key = (params.synergy, params.social_org_synergy, params.contribution, params.cost_rule, reward)
+    bounds = model.phase_cache.get("payoff_bounds")
+    if bounds is None or bounds[0] != key:
+        bounds = (key, *payoff_bounds(social, synergy, gamma, reward))
+        model.phase_cache["payoff_bounds"] = bounds
+    cit.payoff[:] = public_goods_payoffs(social, cit.cooperate, synergy, gamma, reward)
+    n_j = model.governments.n_jurisdictions
+    if reward_money > 0:
+        paid = reward_money * by_jurisdiction(
+            cit.jurisdiction, cit.cooperate.astype(np.float64), n_j
+        )
+        model.ledger.pay_shared(paid, model.params.decentralization)
+    cit.cooperate[:] = imitate(social, cit.cooperate, cit.payoff, bounds[1], bounds[2], model.rng)
+    update_volunteers(model)
+
+
+def update_volunteers(model: GovernanceModel) -> None:
+    """Count each social organisation's members and co-producing members."""
+    cit = model.citizens
+    orgs = model.social_orgs
+    if not len(orgs):
+        return
+    member = cit.social_org >= 0
+    org = cit.social_org[member]
+    orgs.members[:] = np.bincount(org, minlength=len(orgs))
+    orgs.volunteers[:] = np.bincount(
+        org, weights=cit.cooperate[member], minlength=len(orgs)
+    ).astype(np.int64)

@@ -1,0 +1,75 @@
+"""Phase 10: organisational ties strengthen with joint success and decay otherwise.
+
+A tie between a local government and a partner (enterprise, social organisation
+or another local government) succeeds in a step when both did their part: the
+government kept its citizens' satisfaction from falling, and the partner
+complied (enterprise), delivered funded services (social organisation) or also
+performed (government). Then
+
+    w += reinforcement * (1 - w)   on success,   w *= 1 - decay   otherwise;
+
+ties lighter than ``removal_threshold`` are cut. A missing candidate tie forms
+with probability ``formation_rate * openness`` per step, openness being
+transparency for ties with enterprises and social organisations (open
+procurement) and the inter-governmental cooperation lever between governments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import mean_by_jurisdiction
+from sim.network import OrgTies
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["evolve_ties", "government_performance", "tie_success"]
+
+
+def government_performance(model: GovernanceModel) -> None:
+    """Mark local governments whose citizens' mean satisfaction did not fall."""
+    gov = model.governments
+    cit = model.citizens
+    now = mean_by_jurisdiction(cit.jurisdiction, cit.satisfaction, gov.population)
+    gov.performing[: gov.central] = now >= gov.mean_satisfaction - 1e-12
+    gov.mean_satisfaction[:] = now
+
+
+def tie_success(model: GovernanceModel) -> np.ndarray:
+    """Joint success of every candidate tie this step."""
+    ties = model.org_ties
+    gov = model.governments
+    partner_ok = np.zeros(ties.kind.size, dtype=bool)
+    reg = ties.kind == OrgTies.REGULATION
+    part = ties.kind == OrgTies.PARTNERSHIP
+    coop = ties.kind == OrgTies.COOPERATION
+    partner_ok[reg] = ~model.enterprises.violating[ties.partner[reg]]
+    partner_ok[part] = model.social_orgs.funding[ties.partner[part]] > 0
+    partner_ok[coop] = gov.performing[ties.partner[coop]]
+    return gov.performing[ties.government] & partner_ok
+
+
+def evolve_ties(model: GovernanceModel) -> None:
+    """Reinforce, decay, cut and form organisational ties."""
+    government_performance(model)
+    ties = model.org_ties
+    p = model.params.network_evolution
+    levers = model.levers
+    success = tie_success(model)
+    on = ties.active
+    ties.weight[:] = np.where(
+        on & success,
+        ties.weight + p.reinforcement * (1.0 - ties.weight),
+        np.where(on, ties.weight * (1.0 - p.decay), 0.0),
+    )
+    cut = on & (ties.weight < p.removal_threshold)
+    openness = np.where(
+        ties.kind == OrgTies.COOPERATION, levers.intergovernmental_cooperation, levers.transparency
+    )
+    form = ~on & (model.rng.random(ties.kind.size) < p.formation_rate * openness)
+    ties.active[:] = (on & ~cut) | form
+    ties.weight[:] = np.where(form, p.initial_weight, np.where(ties.active, ties.weight, 0.0))
+    model.mark_org_ties_changed()

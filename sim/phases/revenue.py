@@ -1,0 +1,38 @@
+"""Phase 1: revenue and transfers between the centre and local governments.
+
+Tax on citizens' income and enterprises' positive profit is collected per
+jurisdiction; local governments keep the share ``decentralization`` of their own
+jurisdiction's revenue (fiscal decentralisation, 简政放权 / 权力下放) and the centre
+the rest, which it redistributes per capita through its allocation (phase 3):
+
+    R_j = tax_rate * m_j * (sum_{i in j} y_i + sum_{e in j} max(pi_e, 0))
+    local_j += d * R_j,    centre += (1 - d) * sum_j R_j
+
+``m_j`` is the revenue multiplier that revenue shocks change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import by_jurisdiction
+from sim.state import split_by_level
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["collect_revenue"]
+
+
+def collect_revenue(model: GovernanceModel) -> None:
+    """Collect taxes and split them between the local and central governments."""
+    gov = model.governments
+    n_j = gov.n_jurisdictions
+    base = by_jurisdiction(model.citizens.jurisdiction, model.citizens.income, n_j)
+    ent = model.enterprises
+    if len(ent):
+        base = base + by_jurisdiction(ent.jurisdiction, np.maximum(ent.profit, 0.0), n_j)
+    revenue = model.params.fiscal.tax_rate * gov.revenue_multiplier * base
+    model.ledger.receive(split_by_level(revenue, model.params.decentralization))

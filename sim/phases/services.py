@@ -1,0 +1,138 @@
+"""Phase 4: service delivery through three channels, and spill-overs.
+
+The money ``m_jd`` allocated to domain ``d`` in jurisdiction ``j`` is split by
+the delivery-mix levers into a government, an enterprise and a social
+organisation channel (contracting out and purchase of services, 政府购买服务):
+
+* government agencies deliver ``eta_g (1 - lambda (1 - tau))`` per money unit,
+  where ``lambda (1 - tau)`` is leakage that transparency ``tau`` curbs;
+* enterprises tied to government ``j`` by a regulation tie share its enterprise
+  money in proportion to ``weight * capacity`` and deliver ``eta_e (1 - q v_j)``,
+  ``v_j`` their (weighted) violation rate and ``q`` the quality loss;
+* social organisations focused on ``d`` and tied to ``j`` by a partnership tie
+  share its money the same way and deliver ``eta_s (1 + mu p_s)``, where ``p_s``
+  is the share of the organisation's members who co-produce (volunteers).
+
+A channel with no tied provider falls back to government delivery. Provision per
+capita ``x_jd`` then spills over between jurisdictions:
+
+    x_eff_jd = (1 - s_d) x_jd + s_d * mean_{k != j} x_kd
+
+A citizen's coverage is the share of its requirement ``n_id * standard`` met,
+summed over domains, and its service utility is ``sum_d n_id log(x_eff_jd /
+standard)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.network import OrgTies
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["deliver_services", "effective_provision", "score_citizens"]
+
+_FLOOR = 1e-3  # provision floor, as a share of the standard, inside the log
+
+
+def deliver_services(model: GovernanceModel, pay: bool = True) -> None:
+    """Spend the service budgets, pay providers and set provision per jurisdiction.
+
+    With ``pay=False`` (used once when the model is built, to give step 0 the
+    provision its initial allocation would buy) no money leaves the reserves.
+    """
+    gov = model.governments
+    levers = model.levers
+    svc = model.params.services
+    n_j, n_d = gov.money.shape
+    money = gov.money
+    ent_money = levers.enterprise_delivery_share * money
+    so_money = levers.social_org_delivery_share * money
+    gov_money = money - ent_money - so_money
+    ties = model.org_ties
+
+    ent_out = np.zeros((n_j, n_d))
+    ent = model.enterprises
+    ent.contract_revenue[:] = 0.0
+    reg = ties.of_kind(OrgTies.REGULATION)
+    if reg.any():
+        g, e = ties.government[reg], ties.partner[reg]
+        share = ties.weight[reg] * ent.capacity[e]
+        total = np.bincount(g, weights=share, minlength=n_j)
+        bad = np.bincount(g, weights=share * ent.violating[e], minlength=n_j)
+        has = total > 0
+        quality = 1.0 - svc.violation_quality_loss * np.divide(
+            bad, total, out=np.zeros(n_j), where=has
+        )
+        ent_out[has] = ent_money[has] * (svc.enterprise_efficiency * quality[has])[:, None]
+        per_j = ent_money.sum(axis=1)
+        paid = per_j[g] * share / np.where(total[g] > 0, total[g], 1.0)
+        ent.contract_revenue[:] = np.bincount(e, weights=paid, minlength=len(ent))
+        gov_money = gov_money + np.where(has[:, None], 0.0, ent_money)
+    else:
+        gov_money = gov_money + ent_money
+
+    so_out = np.zeros((n_j, n_d))
+    orgs = model.social_orgs
+    orgs.funding[:] = 0.0
+    part = ties.of_kind(OrgTies.PARTNERSHIP)
+    if part.any():
+        g, s = ties.government[part], ties.partner[part]
+        dom = orgs.domain[s]
+        cell = g * n_d + dom
+        share = ties.weight[part] * orgs.capacity[s]
+        participation = np.divide(
+            orgs.volunteers, orgs.members, out=np.zeros(len(orgs)), where=orgs.members > 0
+        )
+        boost = 1.0 + svc.volunteer_multiplier * participation[s]
+        total = np.bincount(cell, weights=share, minlength=n_j * n_d).reshape(n_j, n_d)
+        boosted = np.bincount(cell, weights=share * boost, minlength=n_j * n_d).reshape(n_j, n_d)
+        has = total > 0
+        mult = np.divide(boosted, total, out=np.zeros_like(total), where=has)
+        so_out = so_money * svc.social_org_efficiency * mult
+        flat = so_money.ravel()
+        paid = flat[cell] * share / np.where(total.ravel()[cell] > 0, total.ravel()[cell], 1.0)
+        orgs.funding[:] = np.bincount(s, weights=paid, minlength=len(orgs))
+        gov_money = gov_money + np.where(has, 0.0, so_money)
+    else:
+        gov_money = gov_money + so_money
+    orgs.output[:] = orgs.funding * svc.social_org_efficiency
+
+    leakage = svc.max_leakage * (1.0 - levers.transparency)
+    gov_out = gov_money * svc.government_efficiency * (1.0 - leakage)
+    gov.output[:] = gov_out + ent_out + so_out
+    gov.nongov_output[:] = ent_out + so_out
+    if pay:
+        model.ledger.pay(gov.service_budget)
+    gov.provision[:] = effective_provision(gov.output / gov.population[:, None], model.spillover)
+    score_citizens(model)
+
+
+def effective_provision(per_capita: np.ndarray, spillover: np.ndarray) -> np.ndarray:
+    """Provision each jurisdiction enjoys after spill-overs (J x D).
+
+    >>> effective_provision(np.array([[1.0], [0.0]]), np.array([0.5])).tolist()
+    [[0.5], [0.5]]
+    """
+    n_j = per_capita.shape[0]
+    if n_j < 2:
+        return per_capita.copy()
+    others = (per_capita.sum(axis=0, keepdims=True) - per_capita) / (n_j - 1)
+    return (1.0 - spillover)[None, :] * per_capita + spillover[None, :] * others
+
+
+def score_citizens(model: GovernanceModel) -> None:
+    """Coverage and service utility of every citizen from provision in its jurisdiction."""
+    cit = model.citizens
+    gov = model.governments
+    standard = model.params.services.service_standard
+    need = cit.need * gov.demand_multiplier[cit.jurisdiction]
+    provided = gov.provision[cit.jurisdiction]
+    required = need * standard
+    cit.coverage[:] = np.minimum(required, provided).sum(axis=1) / required.sum(axis=1)
+    ratio = np.maximum(provided, _FLOOR * standard) / standard
+    cit.service_utility[:] = (need * np.log(ratio)).sum(axis=1)

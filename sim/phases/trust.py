@@ -1,0 +1,67 @@
+"""Phase 7: satisfaction and trust in government (legitimacy).
+
+Satisfaction moves toward what citizens get, net of harm:
+
+    sat_i += a_s * (clip(coverage_i - w_h h_i, 0, 1) - sat_i)
+
+Trust (legitimacy, the source's first yardstick of good governance) moves toward
+a weighted mix of own satisfaction, fairness between jurisdictions, transparency
+and social neighbours' mean trust, less a penalty for coercion:
+
+    target_i = (w_s sat_i + w_f F_j + w_t tau + w_n mean_{N(i)} trust) / sum(w)
+               - c_pen * coercion
+    trust_i += a_t * (clip(target_i, 0, 1) - trust_i)
+
+``F_j = 1 - |x_j - mean x| / mean x`` compares total provision per capita in the
+citizen's jurisdiction with the national mean (fair budget allocation).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["fairness", "update_trust"]
+
+
+def fairness(model: GovernanceModel) -> np.ndarray:
+    """Per-jurisdiction fairness of provision per capita, in [0, 1]."""
+    gov = model.governments
+    per_capita = gov.provision.sum(axis=1)
+    mean = float(gov.population @ per_capita / gov.population.sum())
+    if mean <= 0:
+        return np.ones_like(per_capita)
+    return np.clip(1.0 - np.abs(per_capita - mean) / mean, 0.0, 1.0)
+
+
+def update_trust(model: GovernanceModel) -> None:
+    """Update satisfaction, then trust."""
+    cit = model.citizens
+    p = model.params.trust
+    levers = model.levers
+    target_sat = np.clip(cit.coverage - p.harm_weight * cit.harm, 0.0, 1.0)
+    cit.satisfaction += p.satisfaction_rate * (target_sat - cit.satisfaction)
+
+    social = model.social
+    neighbours = social.neighbour_sum(cit.trust)
+    neighbour_mean = np.divide(
+        neighbours, social.degree, out=cit.trust.copy(), where=social.degree > 0
+    )
+    weights = (
+        p.weight_satisfaction + p.weight_fairness + p.weight_transparency + p.weight_neighbours
+    )
+    mix = (
+        p.weight_satisfaction * cit.satisfaction
+        + p.weight_fairness * fairness(model)[cit.jurisdiction]
+        + p.weight_transparency * levers.transparency
+        + p.weight_neighbours * neighbour_mean
+    )
+    target = mix / weights if weights > 0 else cit.trust
+    target = np.clip(target - p.coercion_penalty * levers.coercion, 0.0, 1.0)
+    cit.trust += p.trust_rate * (target - cit.trust)
+    np.clip(cit.trust, 0.0, 1.0, out=cit.trust)
+    np.clip(cit.satisfaction, 0.0, 1.0, out=cit.satisfaction)

@@ -1,0 +1,69 @@
+"""Phase 9: unrest, Epstein's (2002) civil violence rule on the social graph.
+
+Grievance is hardship times illegitimacy, ``G_i = H_i (1 - L_i)`` with ``L_i``
+the citizen's trust. A citizen estimates its arrest probability from the
+enforcement capacity ``C_i`` and the active citizens ``A_i`` (itself included)
+in its neighbourhood (itself and its social neighbours):
+
+    P_i = 1 - exp(-k C_i / A_i),   C_i = rho_j (k_i + 1),   A_i = 1 + sum_{N(i)} active
+
+``rho_j`` is police per citizen: ``police_per_citizen * (floor + (1 - floor) *
+coercion)``. A free citizen is active iff ``G_i - R_i P_i > T``. The model uses
+Epstein's *exact* ratio ``C/A`` (not NetLogo's floor or Mesa's round): on a graph
+the expected number of police near a citizen is fractional, and rounding it down
+would switch enforcement off altogether below one officer per neighbourhood.
+
+Police arrest each active citizen with probability ``min(1, C_i / A_i)`` (one
+arrest per officer, shared among the actives it sees); arrested citizens are
+taken off the street for this step and jailed for a further term uniform on
+``0 .. max_jail_term`` steps, during which they cannot be active. Updating is synchronous, with last step's actives in
+``A_i``. With no police, the active share is ``P(H (1 - L) > T)``, which is
+``1 - T / (1 - L)`` for ``H ~ U[0, 1]`` and fixed ``L < 1 - T``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["arrest_probability", "police_density", "unrest"]
+
+
+def police_density(model: GovernanceModel) -> float:
+    """Enforcement capacity per citizen, rising with coercion."""
+    p = model.params.unrest
+    return p.police_per_citizen * (
+        p.enforcement_floor + (1.0 - p.enforcement_floor) * model.levers.coercion
+    )
+
+
+def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+    """Each citizen's estimated arrest probability and its police-to-actives ratio."""
+    cit = model.citizens
+    social = model.social
+    police = police_density(model) * (social.degree + 1.0)
+    actives = 1.0 + social.neighbour_sum(cit.active.astype(np.float64))
+    ratio = police / actives
+    return 1.0 - np.exp(-model.params.unrest.arrest_constant * ratio), ratio
+
+
+def unrest(model: GovernanceModel) -> None:
+    """Serve jail terms, decide who is active, arrest some of the actives."""
+    cit = model.citizens
+    p = model.params.unrest
+    rng = model.rng
+    np.maximum(cit.jail_term - 1, 0, out=cit.jail_term)
+    free = cit.jail_term == 0
+    probability, ratio = arrest_probability(model)
+    grievance = cit.hardship * (1.0 - cit.trust)
+    active = free & (grievance - cit.risk_aversion * probability > p.threshold)
+    arrested = active & (rng.random(len(cit)) < np.minimum(1.0, ratio))
+    n_arrested = int(arrested.sum())
+    if n_arrested:
+        cit.jail_term[arrested] = rng.integers(0, p.max_jail_term + 1, n_arrested)
+        active &= ~arrested
+    cit.active[:] = active

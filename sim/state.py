@@ -1,0 +1,207 @@
+"""Array-backed state of each actor type (structure of arrays).
+
+Each population is a dataclass of equally long numpy arrays, one row per actor.
+Phases update whole arrays at once; the Mesa agent objects in :mod:`sim.agents`
+read and write single rows. Governments are indexed ``0 .. J-1`` for the local
+governments (one per jurisdiction) and ``J`` for the central government.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "CitizenState",
+    "EnterpriseState",
+    "GovernmentState",
+    "Ledger",
+    "SocialOrgState",
+    "split_by_level",
+]
+
+
+@dataclass
+class CitizenState:
+    """State of the citizens; arrays of length N (``need`` is N x D)."""
+
+    jurisdiction: np.ndarray
+    need: np.ndarray
+    income: np.ndarray
+    hardship: np.ndarray
+    risk_aversion: np.ndarray
+    enterprise: np.ndarray
+    social_org: np.ndarray
+    cooperate: np.ndarray
+    satisfaction: np.ndarray
+    trust: np.ndarray
+    payoff: np.ndarray = field(init=False)
+    coverage: np.ndarray = field(init=False)
+    service_utility: np.ndarray = field(init=False)
+    harm: np.ndarray = field(init=False)
+    complained: np.ndarray = field(init=False)
+    active: np.ndarray = field(init=False)
+    jail_term: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.jurisdiction.size
+        self.payoff = np.zeros(n)
+        self.coverage = np.zeros(n)
+        self.service_utility = np.zeros(n)
+        self.harm = np.zeros(n)
+        self.complained = np.zeros(n, dtype=bool)
+        self.active = np.zeros(n, dtype=bool)
+        self.jail_term = np.zeros(n, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return int(self.jurisdiction.size)
+
+
+@dataclass
+class EnterpriseState:
+    """State of the enterprises; arrays of length E."""
+
+    jurisdiction: np.ndarray
+    violation_gain: np.ndarray
+    capacity: np.ndarray
+    violating: np.ndarray
+    reputation: np.ndarray
+    profit: np.ndarray = field(init=False)
+    contract_revenue: np.ndarray = field(init=False)
+    fine_paid: np.ndarray = field(init=False)
+    subsidy_received: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.jurisdiction.size
+        self.profit = np.zeros(n)
+        self.contract_revenue = np.zeros(n)
+        self.fine_paid = np.zeros(n)
+        self.subsidy_received = np.zeros(n)
+
+    def __len__(self) -> int:
+        return int(self.jurisdiction.size)
+
+
+@dataclass
+class SocialOrgState:
+    """State of the social organisations; arrays of length S."""
+
+    jurisdiction: np.ndarray
+    domain: np.ndarray
+    capacity: np.ndarray
+    funding: np.ndarray = field(init=False)
+    members: np.ndarray = field(init=False)
+    volunteers: np.ndarray = field(init=False)
+    output: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.jurisdiction.size
+        self.funding = np.zeros(n)
+        self.members = np.zeros(n, dtype=np.int64)
+        self.volunteers = np.zeros(n, dtype=np.int64)
+        self.output = np.zeros(n)
+
+    def __len__(self) -> int:
+        return int(self.jurisdiction.size)
+
+
+@dataclass
+class GovernmentState:
+    """State of the J local governments and the central one (index J).
+
+    Per-government arrays have length J + 1; per-jurisdiction arrays are J x D.
+    """
+
+    n_jurisdictions: int
+    n_domains: int
+    population: np.ndarray
+    perceived_local: np.ndarray
+    perceived_central: np.ndarray
+    enforcement_effort: np.ndarray = field(init=False)
+    domain_tilt: np.ndarray = field(init=False)
+    money: np.ndarray = field(init=False)
+    service_budget: np.ndarray = field(init=False)
+    output: np.ndarray = field(init=False)
+    nongov_output: np.ndarray = field(init=False)
+    provision: np.ndarray = field(init=False)
+    complaint_rate: np.ndarray = field(init=False)
+    demand_multiplier: np.ndarray = field(init=False)
+    revenue_multiplier: np.ndarray = field(init=False)
+    mean_satisfaction: np.ndarray = field(init=False)
+    performing: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        j, d = self.n_jurisdictions, self.n_domains
+        self.enforcement_effort = np.ones(j)
+        self.domain_tilt = np.zeros((j, d))
+        self.money = np.zeros((j, d))
+        self.service_budget = np.zeros(j + 1)
+        self.output = np.zeros((j, d))
+        self.nongov_output = np.zeros((j, d))
+        self.provision = np.zeros((j, d))
+        self.complaint_rate = np.zeros(j)
+        self.demand_multiplier = np.ones((j, d))
+        self.revenue_multiplier = np.ones(j)
+        self.mean_satisfaction = np.zeros(j)
+        self.performing = np.ones(j + 1, dtype=bool)
+
+    @property
+    def central(self) -> int:
+        """Index of the central government."""
+        return self.n_jurisdictions
+
+    def __len__(self) -> int:
+        return self.n_jurisdictions + 1
+
+
+@dataclass
+class Ledger:
+    """Money flows of the government sector in the current step.
+
+    Every payment goes through :meth:`pay` and every receipt through
+    :meth:`receive`, so that revenue = spending + change in reserves holds by
+    construction and is checked by the tests.
+    """
+
+    reserves: np.ndarray
+    revenue: np.ndarray = field(init=False)
+    spending: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.revenue = np.zeros_like(self.reserves)
+        self.spending = np.zeros_like(self.reserves)
+
+    def start_step(self) -> None:
+        """Zero the per-step flows."""
+        self.revenue[:] = 0.0
+        self.spending[:] = 0.0
+
+    def receive(self, amounts: np.ndarray) -> None:
+        """Credit per-government amounts (length J + 1) to reserves as revenue."""
+        self.revenue += amounts
+        self.reserves += amounts
+
+    def pay(self, amounts: np.ndarray) -> None:
+        """Debit per-government amounts (length J + 1) from reserves as spending."""
+        self.spending += amounts
+        self.reserves -= amounts
+
+    def pay_shared(self, per_jurisdiction: np.ndarray, decentralization: float) -> None:
+        """Pay jurisdiction-level costs: locals bear ``decentralization``, the centre the rest.
+
+        Programmes (rewards, subsidies, inspections) are co-financed by the two
+        levels in the proportion in which they hold the revenue.
+        """
+        self.pay(split_by_level(per_jurisdiction, decentralization))
+
+
+def split_by_level(per_jurisdiction: np.ndarray, decentralization: float) -> np.ndarray:
+    """Per-government shares (length J + 1) of per-jurisdiction amounts.
+
+    >>> split_by_level(np.array([10.0, 20.0]), 0.25).tolist()
+    [2.5, 5.0, 22.5]
+    """
+    return np.concatenate(
+        [decentralization * per_jurisdiction, [(1.0 - decentralization) * per_jurisdiction.sum()]]
+    )
