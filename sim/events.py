@@ -11,11 +11,12 @@ population or the graph cannot change during a run.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.params import ModelParams
 
@@ -109,9 +110,17 @@ def apply_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelPar
                 raise ValueError(f"unknown key {key!r}")
             node = node[part]
         if parts[-1] not in node:
-            raise ValueError(f"unknown key {key!r}")
+            guess = difflib.get_close_matches(parts[-1], list(node), n=1, cutoff=0.6)
+            hint = f"; did you mean {'.'.join([*parts[:-1], guess[0]])!r}?" if guess else ""
+            raise ValueError(f"unknown key {key!r}{hint}")
         node[parts[-1]] = value
-    return ModelParams.model_validate(data)
+    try:
+        return ModelParams.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg']} (got {p.get('input')!r})" for p in error.errors()
+        )
+        raise ValueError(problems) from None
 
 
 def check_events(params: ModelParams, events: Iterable[Event]) -> None:
@@ -137,7 +146,7 @@ def check_events(params: ModelParams, events: Iterable[Event]) -> None:
                         f"shock.jurisdiction {shock.jurisdiction} must be below jurisdictions ({params.jurisdictions})"
                     )
         except ValueError as error:
-            raise ValueError(f"events[{n}] (step {event.step}): {error}") from error
+            raise ValueError(f"events[{n}] (step {event.step}): {error}") from None
 
 
 def apply_event(model: GovernanceModel, event: Event) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.fields import FieldInfo
 
 __all__ = [
     "REGIME_NAMES",
@@ -70,22 +71,66 @@ class Levers(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    allocation_centralization: float = Field(ge=0.0, le=1.0)
-    information_lag: float = Field(ge=0.0, le=1000.0)
-    information_noise: float = Field(ge=0.0, le=1.0)
-    enterprise_delivery_share: float = Field(ge=0.0, le=1.0)
-    social_org_delivery_share: float = Field(ge=0.0, le=1.0)
-    inspection_probability: float = Field(ge=0.0, le=1.0)
-    fine: float = Field(ge=0.0)
-    participation_reward: float = Field(ge=0.0)
-    compliance_subsidy: float = Field(ge=0.0)
-    voice_cost: float = Field(ge=0.0, le=1.0)
-    transparency: float = Field(ge=0.0, le=1.0)
-    coercion: float = Field(ge=0.0, le=1.0)
-    evaluation_growth: float = Field(ge=0.0)
-    evaluation_satisfaction: float = Field(ge=0.0)
-    evaluation_environment: float = Field(ge=0.0)
-    intergovernmental_cooperation: float = Field(ge=0.0, le=1.0)
+    allocation_centralization: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Share of the centre's allocation that is one-size-fits-all (national mean demand).",
+    )
+    information_lag: float = Field(
+        ge=0.0,
+        le=1000.0,
+        description="Time constant (steps) of governments' updating of perceived demand; 0 is instant.",
+    )
+    information_noise: float = Field(
+        ge=0.0, le=1.0, description="Standard deviation of the observation error on demand shares."
+    )
+    enterprise_delivery_share: float = Field(
+        ge=0.0, le=1.0, description="Share of service money delivered by contracted enterprises."
+    )
+    social_org_delivery_share: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Share of service money delivered by social organisations (purchase of services).",
+    )
+    inspection_probability: float = Field(
+        ge=0.0, le=1.0, description="Probability an enterprise is inspected in a step."
+    )
+    fine: float = Field(
+        ge=0.0, description="Fine paid by an enterprise caught violating (money units)."
+    )
+    participation_reward: float = Field(
+        ge=0.0, description="Payment per step to each co-producing citizen (money units)."
+    )
+    compliance_subsidy: float = Field(
+        ge=0.0, description="Payment per step to each compliant enterprise (money units)."
+    )
+    voice_cost: float = Field(
+        ge=0.0, le=1.0, description="Cost of complaining, on the satisfaction scale."
+    )
+    transparency: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Openness of government: curbs leakage, informs the centre, raises trust.",
+    )
+    coercion: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Reliance on force: police capacity against unrest, trust penalty, silenced voice.",
+    )
+    evaluation_growth: float = Field(
+        ge=0.0, description="Weight of growth in officials' performance evaluation."
+    )
+    evaluation_satisfaction: float = Field(
+        ge=0.0, description="Weight of citizen satisfaction in officials' performance evaluation."
+    )
+    evaluation_environment: float = Field(
+        ge=0.0, description="Weight of the environment in officials' performance evaluation."
+    )
+    intergovernmental_cooperation: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="Share of cross-border spill-overs local governments take into account.",
+    )
 
     @model_validator(mode="after")
     def _delivery_shares_fit(self) -> Self:
@@ -111,7 +156,7 @@ def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
     for name, info in cls.model_fields.items():
         fields[name] = (
             float | None,
-            Field(default=None, ge=_bound(info, "ge"), le=_bound(info, "le")),
+            Field(default=None, ge=_bound(info, "ge"), le=_bound(info, "le"), description=info.description),
         )
     model = create_model(
         "LeverOverrides",
@@ -123,7 +168,7 @@ def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
-def _bound(info, kind: str) -> float | None:
+def _bound(info: FieldInfo, kind: str) -> float | None:
     for meta in info.metadata:
         value = getattr(meta, kind, None)
         if value is not None:

@@ -35,6 +35,7 @@ from sim.network import (
 from sim.params import ModelParams
 from sim.phases import PHASES
 from sim.phases.allocation import allocate_budgets
+from sim.phases.compliance import deterrence
 from sim.phases.coproduction import update_volunteers
 from sim.phases.services import deliver_services
 from sim.state import Ledger
@@ -120,6 +121,8 @@ class GovernanceModel(mesa.Model):
             if event.step == 0:
                 apply_event(self, event)
         update_volunteers(self)
+        # enterprises start at their deterrence-rational choice, not all compliant
+        self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
         allocate_budgets(self)
         deliver_services(self, pay=False)
         self.indicators: dict[str, float] = compute_indicators(self)

@@ -116,10 +116,16 @@ class FiscalParams(Block):
         description="Sigma of the log of each jurisdiction's income level (regional inequality).",
     )
     spending_rate: float = Field(
-        0.95, gt=0.0, le=1.0, description="Share of a government's reserves it spends in a step."
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Share of a government's reserves (after this step's revenue) it spends in a step.",
     )
     initial_reserves_per_capita: float = Field(
-        0.2, ge=0.0, description="Reserves each government starts with, per citizen it serves."
+        0.22,
+        ge=0.0,
+        description="Reserves each government starts with, per citizen it serves (the default is about one "
+        "step's revenue, the steady state at spending_rate 0.5).",
     )
     inspection_cost: float = Field(
         0.5, ge=0.0, description="Cost of one enterprise inspection to the local government."
@@ -403,6 +409,15 @@ class ModelParams(BaseModel):
         if self.network.kind in ("ring", "watts_strogatz") and self.network.k % 2:
             raise ValueError(
                 f"network.k must be even for {self.network.kind} (got {self.network.k})"
+            )
+        # overrides are checked one by one; the preset plus overrides must also fit together
+        levers = REGIME_PRESETS[self.regime].model_dump()
+        levers.update(self.levers.model_dump(exclude_none=True))
+        delivered = levers["enterprise_delivery_share"] + levers["social_org_delivery_share"]
+        if delivered > 1.0 + 1e-12:
+            raise ValueError(
+                "levers.enterprise_delivery_share + levers.social_org_delivery_share must be <= 1 "
+                f"(got {delivered:.3g} with regime {self.regime!r})"
             )
         return self
 

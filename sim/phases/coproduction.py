@@ -79,7 +79,8 @@ def public_goods_payoffs(
     k1 = social.degree + 1.0
     if s.ndim == 2:
         k1, gamma = k1[:, None], gamma[:, None]
-        synergy = synergy[:, None] if np.ndim(synergy) else synergy
+        # A 2-D synergy (N x R, or 1 x R: one r per population) is used as given.
+        synergy = synergy[:, None] if np.ndim(synergy) == 1 else synergy
     given = gamma * s
     share = synergy * (given + social.matrix @ given) / k1
     return share + social.matrix @ share - given * k1 + reward * s
@@ -125,19 +126,44 @@ def imitate(
     """One synchronous round of pairwise imitation (Santos et al. 2008).
 
     Works on one population (length N) or R populations side by side (N x R).
+    ``highest`` and ``lowest`` (:func:`payoff_bounds`) are length N, or N x R when
+    the populations play with different parameters (one column of bounds each).
+    The R populations draw their models and coins independently, all at once.
     """
     if cooperate.ndim == 2:
-        columns = [
-            imitate(social, cooperate[:, r], payoffs[:, r], highest, lowest, rng)
-            for r in range(cooperate.shape[1])
-        ]
-        return np.stack(columns, axis=1)
+        return _imitate_columns(social, cooperate, payoffs, highest, lowest, rng)
     model_of = social.random_neighbour(rng)
     gain = payoffs[model_of] - payoffs
     span = highest[model_of] - lowest
     probability = np.divide(gain, span, out=np.zeros_like(gain), where=span > 0)
     copies = (gain > 0) & (rng.random(cooperate.size) < probability)
     return np.where(copies, cooperate[model_of], cooperate)
+
+
+def _imitate_columns(
+    social: SocialAdjacency,
+    cooperate: np.ndarray,
+    payoffs: np.ndarray,
+    highest: np.ndarray,
+    lowest: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """:func:`imitate` for an N x R batch: same rule, one vectorised draw per citizen and column."""
+    n, r = cooperate.shape
+    degree = social.degree
+    offsets = np.floor(rng.random((n, r)) * degree[:, None]).astype(np.int64)
+    has = degree > 0
+    model_of = np.broadcast_to(np.arange(n)[:, None], (n, r)).copy()
+    model_of[has] = social.indices[social.indptr[:-1][has][:, None] + offsets[has]]
+    column = np.broadcast_to(np.arange(r)[None, :], (n, r))
+    gain = payoffs[model_of, column] - payoffs
+    if highest.ndim == 2:
+        span = highest[model_of, column] - lowest
+    else:
+        span = highest[model_of] - lowest[:, None]
+    probability = np.divide(gain, span, out=np.zeros_like(gain), where=span > 0)
+    copies = (gain > 0) & (rng.random((n, r)) < probability)
+    return np.where(copies, cooperate[model_of, column], cooperate)
 
 
 def coproduce(model: GovernanceModel) -> None:

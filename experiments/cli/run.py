@@ -1,0 +1,51 @@
+"""``govsim run``: one experiment config, all variants and replicates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def run(
+    config: Annotated[Path, typer.Argument(help="Experiment config (YAML).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Parallel worker processes; 0 uses every core.", min=0)] = 0,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar or table.")] = False,
+) -> None:
+    """Run every variant x replicate of CONFIG; write timeseries.parquet, summary.csv,
+    manifest.json and figures/, and print the final-state table with 95% CIs."""
+    from experiments.config import load_config
+    from experiments.executors import default_workers
+    from experiments.experiment import run_experiment
+    from experiments.outdir import check_output_dir
+
+    loaded = load_config(config, set_ or [])
+    check_output_dir(out, overwrite)
+    result = run_experiment(
+        loaded,
+        out,
+        workers=workers or default_workers(),
+        overwrite=overwrite,
+        progress=not quiet,
+        command=["govsim", *sys.argv[1:]],
+    )
+    if not quiet:
+        from experiments.report import print_summary
+
+        print_summary(result.summary)
+        typer.echo(f"wrote {', '.join(str(f) for f in result.files)}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("run")(run)

@@ -1,0 +1,25 @@
+"""User-facing errors: a message naming the field and what is allowed, never a traceback."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["UserError", "nearest"]
+
+
+class UserError(Exception):
+    """Bad input from the user (config, command-line option, output folder).
+
+    The CLI prints the message and exits with code 2.
+    """
+
+
+def nearest(name: str, allowed: Iterable[str]) -> str | None:
+    """The allowed name closest to ``name``, if any is close.
+
+    >>> nearest("inspection_probabilty", ["fine", "inspection_probability"])
+    'inspection_probability'
+    """
+    matches = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    return matches[0] if matches else None
