@@ -44,7 +44,10 @@ def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float,
 
 
 def final_state_summary(
-    frame: pd.DataFrame, indicators: Sequence[str] = KEY_INDICATORS, group: str = "variant", level: float = 0.95
+    frame: pd.DataFrame,
+    indicators: Sequence[str] = KEY_INDICATORS,
+    group: str = "variant",
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Final-step mean and confidence interval of each indicator, by group.
 
@@ -58,7 +61,16 @@ def final_state_summary(
     for name, part in last.groupby(group, sort=False):
         for indicator in indicators:
             mean, low, high = mean_ci(part[indicator].to_numpy(), level)
-            rows.append({group: name, "indicator": indicator, "mean": mean, "ci_low": low, "ci_high": high, "n": len(part)})
+            rows.append(
+                {
+                    group: name,
+                    "indicator": indicator,
+                    "mean": mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": len(part),
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -43,7 +43,9 @@ class RunSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     steps: int = Field(200, ge=1, le=1_000_000, description="Steps per run.")
-    replicates: int = Field(5, ge=1, le=100_000, description="Runs per variant, each with its own seed.")
+    replicates: int = Field(
+        5, ge=1, le=100_000, description="Runs per variant, each with its own seed."
+    )
     seed: int = Field(
         20261126,
         ge=0,
@@ -58,7 +60,9 @@ class ExperimentConfig(BaseModel):
 
     run: RunSpec = Field(default_factory=RunSpec)
     model: ModelParams = Field(default_factory=ModelParams)
-    events: list[Event] = Field(default_factory=list, description="Timeline applied in every variant.")
+    events: list[Event] = Field(
+        default_factory=list, description="Timeline applied in every variant."
+    )
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Named sets of dotted-key overrides of this config (e.g. model.regime: service).",
@@ -83,7 +87,9 @@ class ExperimentConfig(BaseModel):
                 raise UserError(f"{prefix}: must be a mapping of dotted keys to values")
             for key in overrides:
                 if key.split(".")[0] not in ("model", "events", "run"):
-                    raise UserError(f"{prefix}.{key}: variant keys start with model., run. or events")
+                    raise UserError(
+                        f"{prefix}.{key}: variant keys start with model., run. or events"
+                    )
             raw = apply_overrides(base, overrides.items(), where=prefix)
             resolved[name] = _validate(raw, prefix=prefix)
         return resolved
@@ -116,7 +122,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
     return load_config_text(text, overrides, source=str(path))
 
 
-def load_config_text(text: str, overrides: Sequence[str] = (), source: str = "<config>") -> ExperimentConfig:
+def load_config_text(
+    text: str, overrides: Sequence[str] = (), source: str = "<config>"
+) -> ExperimentConfig:
     """Like :func:`load_config`, from YAML text."""
     try:
         raw = yaml.safe_load(text)
@@ -128,7 +136,9 @@ def load_config_text(text: str, overrides: Sequence[str] = (), source: str = "<c
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise UserError(f"{source}: the top level must be a mapping with run, model, events, variants")
+        raise UserError(
+            f"{source}: the top level must be a mapping with run, model, events, variants"
+        )
     raw = apply_overrides(raw, parse_set_options(overrides), where="--set")
     config = _validate(raw, prefix="")
     config.resolved_variants()
@@ -153,7 +163,9 @@ def parse_set_options(options: Iterable[str]) -> list[tuple[str, Any]]:
     return parsed
 
 
-def apply_overrides(raw: Mapping[str, Any], overrides: Iterable[tuple[str, Any]], where: str) -> dict[str, Any]:
+def apply_overrides(
+    raw: Mapping[str, Any], overrides: Iterable[tuple[str, Any]], where: str
+) -> dict[str, Any]:
     """Return a deep copy of ``raw`` with dotted keys set (missing blocks created).
 
     Keys are checked against the schema afterwards, so a typo is reported with
@@ -207,8 +219,10 @@ def format_validation_error(error: ValidationError, prefix: str = "") -> str:
                 message += f"; did you mean {guess!r}?"
             if allowed:
                 message += f" (allowed: {', '.join(sorted(allowed))})"
-        elif "input" in problem and problem["type"] not in ("missing",) and not isinstance(
-            problem["input"], dict | list
+        elif (
+            "input" in problem
+            and problem["type"] not in ("missing",)
+            and not isinstance(problem["input"], dict | list)
         ):
             message += f" (got {problem['input']!r})"
         lines.append(f"{path}: {message}")

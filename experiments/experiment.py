@@ -97,11 +97,15 @@ def run_experiment(
         manifest = {
             "kind": "run",
             "config": config.model_dump(mode="json"),
-            "variants": {name: v.model_dump(mode="json") for name, v in config.resolved_variants().items()},
+            "variants": {
+                name: v.model_dump(mode="json") for name, v in config.resolved_variants().items()
+            },
             "seeds": {
                 "root": config.run.seed,
                 "scheme": "replicate r uses SeedSequence(root, spawn_key=(r,)); see experiments.seeds",
-                "runs": [{"variant": t.variant, "replicate": t.replicate, "seed": t.seed} for t in tasks],
+                "runs": [
+                    {"variant": t.variant, "replicate": t.replicate, "seed": t.seed} for t in tasks
+                ],
             },
             "versions": package_versions(),
             "git_commit": git_commit(),
@@ -117,7 +121,13 @@ def run_experiment(
 
 
 def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     columns = (
         TextColumn("[bold]runs"),

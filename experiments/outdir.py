@@ -23,10 +23,14 @@ def check_output_dir(out: Path, overwrite: bool) -> None:
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise UserError(f"--out {out}: folder exists and is not empty; pass --overwrite to replace it")
+        raise UserError(
+            f"--out {out}: folder exists and is not empty; pass --overwrite to replace it"
+        )
     parent = out.resolve().parent
     while not parent.exists():
         parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"--out {out}: cannot create a folder inside {parent}, which is a file")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserError(f"--out {out}: cannot write in {parent} (permission denied)")
 

@@ -64,7 +64,9 @@ def plot_timeseries(
     names = list(dict.fromkeys(frame[group]))
     cols = 2 if len(indicators) > 3 else 1
     rows = -(-len(indicators) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 2.3 * rows), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(5.2 * cols, 2.3 * rows), sharex=True, squeeze=False
+    )
     steps = frame["step"].nunique()
     mark_every = max(1, steps // 8)
     for ax, indicator in zip(axes.flat, indicators, strict=False):
@@ -72,8 +74,23 @@ def plot_timeseries(
         for k, name in enumerate(names):
             part = bands[bands[group] == name]
             style = style_cycle(k)
-            ax.plot(part["step"], part["mean"], label=str(name), markevery=mark_every, markersize=3.5, linewidth=1.4, **style)
-            ax.fill_between(part["step"], part["ci_low"], part["ci_high"], color=style["color"], alpha=0.18, linewidth=0)
+            ax.plot(
+                part["step"],
+                part["mean"],
+                label=str(name),
+                markevery=mark_every,
+                markersize=3.5,
+                linewidth=1.4,
+                **style,
+            )
+            ax.fill_between(
+                part["step"],
+                part["ci_low"],
+                part["ci_high"],
+                color=style["color"],
+                alpha=0.18,
+                linewidth=0,
+            )
         ax.set_ylabel(INDICATOR_LABELS.get(indicator, indicator), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3, linewidth=0.5)
@@ -82,7 +99,9 @@ def plot_timeseries(
     for ax in axes[-1]:
         ax.set_xlabel("Step", fontsize=8)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(len(names), 5), fontsize=8, frameon=False)
+    fig.legend(
+        handles, labels, loc="upper center", ncol=min(len(names), 5), fontsize=8, frameon=False
+    )
     if title:
         fig.suptitle(title, fontsize=10, y=1.0)
     fig.tight_layout(rect=(0, 0, 1, 0.97))

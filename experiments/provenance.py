@@ -10,7 +10,17 @@ from pathlib import Path
 
 __all__ = ["git_commit", "package_versions"]
 
-_PACKAGES = ("govsim", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow", "pydantic", "matplotlib")
+_PACKAGES = (
+    "govsim",
+    "mesa",
+    "numpy",
+    "scipy",
+    "networkx",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "matplotlib",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -29,7 +39,12 @@ def git_commit() -> str | None:
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5, check=True
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],

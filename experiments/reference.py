@@ -41,7 +41,12 @@ def render_reference() -> str:
     ]
     for name, field in ExperimentConfig.model_fields.items():
         _render_block(lines, name, field)
-    lines += ["## Levers by regime", "", "`model.levers.<name>` overrides the preset of `model.regime`.", ""]
+    lines += [
+        "## Levers by regime",
+        "",
+        "`model.levers.<name>` overrides the preset of `model.regime`.",
+        "",
+    ]
     regimes = list(REGIME_PRESETS)
     lines.append("| lever | " + " | ".join(regimes) + " | allowed |")
     lines.append("|---|" + "---|" * (len(regimes) + 1))
@@ -56,7 +61,13 @@ def render_reference() -> str:
 def _render_block(lines: list[str], path: str, field: FieldInfo) -> None:
     block = _model_of(field.annotation)
     if block is None:
-        lines += [f"## `{path}`", "", _describe(field) or "", f"Type: {_type_name(field.annotation)}.", ""]
+        lines += [
+            f"## `{path}`",
+            "",
+            _describe(field) or "",
+            f"Type: {_type_name(field.annotation)}.",
+            "",
+        ]
         return
     lines += [f"## `{path}`", ""]
     if block.__doc__:
@@ -71,13 +82,20 @@ def _render_block(lines: list[str], path: str, field: FieldInfo) -> None:
             f"| `{path}.{name}` | {_type_name(sub.annotation)} | {_default(sub)} | {_bounds(sub)} | {_describe(sub)} |"
         )
     if rows:
-        lines += ["| key | type | default | allowed | meaning |", "|---|---|---|---|---|", *rows, ""]
+        lines += [
+            "| key | type | default | allowed | meaning |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
     for sub_path, sub in nested:
         _render_block(lines, sub_path, sub)
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
-    candidates = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    candidates = (
+        typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    )
     for candidate in candidates:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate

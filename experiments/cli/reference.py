@@ -12,7 +12,9 @@ __all__ = ["register"]
 
 
 def reference(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")
+    ] = None,
 ) -> None:
     """Print (or write) the Markdown reference of every config key."""
     from experiments.reference import render_reference
@@ -25,7 +27,9 @@ def reference(
 
 
 def schema(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of printing.")
+    ] = None,
 ) -> None:
     """Print (or write) the JSON Schema of experiment configs, for editors."""
     from experiments.reference import config_json_schema

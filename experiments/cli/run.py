@@ -18,7 +18,9 @@ def run(
         list[str] | None,
         typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Parallel worker processes; 0 uses every core.", min=0)] = 0,
+    workers: Annotated[
+        int, typer.Option(help="Parallel worker processes; 0 uses every core.", min=0)
+    ] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar or table.")] = False,
 ) -> None:
