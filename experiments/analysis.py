@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["KEY_INDICATORS", "final_state_summary", "mean_ci", "timeseries_bands"]
+__all__ = ["KEY_INDICATORS", "final_state_summary", "mean_ci", "recovery_time", "timeseries_bands"]
 
 KEY_INDICATORS: tuple[str, ...] = (
     "participation_rate",
@@ -85,3 +85,35 @@ def timeseries_bands(
     out["ci_low"] = out["mean"] - half
     out["ci_high"] = out["mean"] + half
     return out.drop(columns=["std"])
+
+
+def recovery_time(responsiveness: pd.Series, shock_step: int, fraction: float = 0.5) -> float:
+    """Steps from a demand shock until the allocation gap has closed by ``fraction``.
+
+    Responsiveness (回应性) as a lag: the allocation gap is ``1 - responsiveness``;
+    after a shock at ``shock_step`` it peaks, then shrinks as governments learn.
+    The result counts steps from the shock to the first step after the peak where
+    the gap is back within ``fraction`` of the way from its pre-shock level to the
+    peak (the half-life for 0.5). NaN if it never gets there.
+
+    Parameters
+    ----------
+    responsiveness
+        The ``responsiveness`` indicator of one run, indexed by step.
+    shock_step
+        The step of the shock event (at least 1).
+
+    >>> series = pd.Series([0.9, 0.9, 0.5, 0.6, 0.7, 0.8, 0.9])
+    >>> recovery_time(series, shock_step=2)
+    2.0
+    """
+    gap = 1.0 - responsiveness.astype(float)
+    before = float(gap.loc[shock_step - 1])
+    after = gap.loc[shock_step:]
+    peak_step = after.idxmax()
+    peak = float(after.loc[peak_step])
+    target = peak - fraction * (peak - before)
+    recovered = after.loc[peak_step:][after.loc[peak_step:] <= target + 1e-12]
+    if recovered.empty:
+        return float("nan")
+    return float(recovered.index[0] - shock_step)

@@ -9,9 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import ModelParams
-from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState
+from sim.aggregate import by_jurisdiction
+from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState, split_by_level
+
+# graph generators whose node ids say nothing about where a citizen lives
+UNORDERED_GRAPHS: tuple[str, ...] = ("barabasi_albert", "erdos_renyi")
 
 __all__ = [
+    "UNORDERED_GRAPHS",
     "block_jurisdictions",
     "initial_citizens",
     "initial_enterprises",
@@ -66,9 +71,15 @@ def initial_citizens(
     """Citizens, their needs, incomes and affiliations; also returns J x D profiles."""
     n, n_j = params.citizens, params.jurisdictions
     jurisdiction = block_jurisdictions(n, n_j)
+    if params.network.kind in UNORDERED_GRAPHS:
+        # node ids carry no geography here (and in a Barabasi-Albert graph low ids are
+        # the hubs), so jurisdictions are random, equal-sized sets of citizens
+        jurisdiction = rng.permutation(jurisdiction)
     profiles, needs = need_profiles(params, jurisdiction, rng)
     fiscal = params.fiscal
-    level = np.exp(rng.normal(0.0, fiscal.jurisdiction_income_spread, n_j))
+    spread = fiscal.jurisdiction_income_spread
+    # mean-one factors, so that mean_income is the expected income
+    level = np.exp(rng.normal(-0.5 * spread**2, spread, n_j))
     sigma = fiscal.income_dispersion
     income = fiscal.mean_income * level[jurisdiction] * rng.lognormal(-0.5 * sigma**2, sigma, n)
     hardship = rng.random(n)
@@ -157,14 +168,18 @@ def initial_governments(
     n_j = params.jurisdictions
     n_dom = len(params.services.domains)
     population = np.bincount(citizens.jurisdiction, minlength=n_j).astype(np.float64)
-    true_share = np.zeros((n_j, n_dom))
-    np.add.at(true_share, citizens.jurisdiction, citizens.need)
+    true_share = by_jurisdiction(citizens.jurisdiction, citizens.need, n_j)
     true_share /= true_share.sum(axis=1, keepdims=True)
-    d = params.decentralization
-    per_capita = params.fiscal.initial_reserves_per_capita
-    reserves = np.concatenate(
-        [d * per_capita * population, [(1 - d) * per_capita * population.sum()]]
-    )
+    fiscal = params.fiscal
+    if fiscal.initial_reserves_per_capita is None:
+        # steady state: spending_rate * reserves = one step's revenue (income tax only,
+        # as no profit has been made yet)
+        revenue = fiscal.tax_rate * by_jurisdiction(citizens.jurisdiction, citizens.income, n_j)
+        reserves = split_by_level(revenue, params.decentralization) / fiscal.spending_rate
+    else:
+        reserves = split_by_level(
+            fiscal.initial_reserves_per_capita * population, params.decentralization
+        )
     state = GovernmentState(
         n_jurisdictions=n_j,
         n_domains=n_dom,

@@ -156,7 +156,12 @@ def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
     for name, info in cls.model_fields.items():
         fields[name] = (
             float | None,
-            Field(default=None, ge=_bound(info, "ge"), le=_bound(info, "le"), description=info.description),
+            Field(
+                default=None,
+                ge=_bound(info, "ge"),
+                le=_bound(info, "le"),
+                description=info.description,
+            ),
         )
     model = create_model(
         "LeverOverrides",
@@ -189,8 +194,8 @@ REGIME_PRESETS: dict[str, Levers] = {
         information_noise=0.15,
         enterprise_delivery_share=0.05,
         social_org_delivery_share=0.0,
-        inspection_probability=0.10,
-        fine=4.0,
+        inspection_probability=0.15,
+        fine=5.0,
         participation_reward=0.0,
         compliance_subsidy=0.0,
         voice_cost=0.6,

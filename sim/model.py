@@ -35,7 +35,7 @@ from sim.network import (
 from sim.params import ModelParams
 from sim.phases import PHASES
 from sim.phases.allocation import allocate_budgets
-from sim.phases.compliance import deterrence
+from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.services import deliver_services
 from sim.state import Ledger
@@ -123,8 +123,11 @@ class GovernanceModel(mesa.Model):
         update_volunteers(self)
         # enterprises start at their deterrence-rational choice, not all compliant
         self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
+        # step 0 is a first, complete round of provision: budgets are spent and
+        # citizens are served and harmed, so no indicator starts from an empty state
         allocate_budgets(self)
-        deliver_services(self, pay=False)
+        deliver_services(self)
+        harm_citizens(self)
         self.indicators: dict[str, float] = compute_indicators(self)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: _reporter(name) for name in INDICATORS}

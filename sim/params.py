@@ -121,11 +121,11 @@ class FiscalParams(Block):
         le=1.0,
         description="Share of a government's reserves (after this step's revenue) it spends in a step.",
     )
-    initial_reserves_per_capita: float = Field(
-        0.22,
+    initial_reserves_per_capita: float | None = Field(
+        None,
         ge=0.0,
-        description="Reserves each government starts with, per citizen it serves (the default is about one "
-        "step's revenue, the steady state at spending_rate 0.5).",
+        description="Reserves each government starts with, per citizen it serves; unset (null) starts "
+        "in the fiscal steady state, where spending_rate x reserves equals one step's revenue.",
     )
     inspection_cost: float = Field(
         0.5, ge=0.0, description="Cost of one enterprise inspection to the local government."

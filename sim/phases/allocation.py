@@ -18,7 +18,8 @@ maximise it are proportional to need, so allocation is proportional to
   over domains by ``c * national + (1 - c) * perceived_central_j`` with ``c`` the
   allocation centralisation (one size fits all at ``c = 1``).
 
-``kappa_j = cooperation_lever * mean_k w_jk`` over j's cooperation ties.
+``kappa_j = cooperation_lever * sum_k w_jk / (J - 1)``: the mean weight of j's
+cooperation ties over all J - 1 possible partners (a missing tie counts as 0).
 """
 
 from __future__ import annotations

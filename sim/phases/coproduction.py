@@ -12,8 +12,9 @@ or ``c / (k_x + 1)`` ("cost per individual"). The pot of the group centred at
           - s_x gamma_x (k_x + 1) + s_x rho
 
 ``r_g = r (1 + sigma_so * member_g)``: groups centred on a member of a social
-organisation produce more (organised co-production), and ``rho`` is the
-participation reward (points and cash, the waste-sorting case). In vectorised
+organisation produce more (organised co-production), and ``rho = reward_scale
+* participation_reward`` is the participation reward (points and cash, the
+waste-sorting case) in payoff units. In vectorised
 form this is two sparse products: ``share = r (gamma s + A gamma s) / (k + 1)``,
 ``P = share + A share - s gamma (k + 1) + s rho``.
 

@@ -14,6 +14,9 @@ observations directly:
     local_j   += alpha_j * (obs_j - local_j)
     central_j += alpha * (tau * obs_j + (1 - tau) * local_j - central_j)
 
+(``local_j`` on the last line is the value just updated: local reports go up the
+hierarchy in the same step).
+
 with ``v`` the voice weight, ``sigma`` the information noise and ``tau`` the
 transparency lever.
 """

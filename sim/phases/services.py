@@ -18,9 +18,14 @@ capita ``x_jd`` then spills over between jurisdictions:
 
     x_eff_jd = (1 - s_d) x_jd + s_d * mean_{k != j} x_kd
 
-A citizen's coverage is the share of its requirement ``n_id * standard`` met,
-summed over domains, and its service utility is ``sum_d n_id log(x_eff_jd /
-standard)``.
+A citizen's need for domain ``d`` is ``n_id * M_jd``, its need share times the
+jurisdiction's demand multiplier (1 unless a demand shock changed it). Its
+coverage is the share of its requirement ``n_id M_jd standard`` met, summed over
+domains, and its service utility is
+
+    u_i = sum_d n_id M_jd log(max(x_eff_jd, 0.001 standard) / standard)
+
+(the floor keeps the log finite where a domain gets nothing).
 """
 
 from __future__ import annotations
@@ -39,12 +44,8 @@ __all__ = ["deliver_services", "effective_provision", "score_citizens"]
 _FLOOR = 1e-3  # provision floor, as a share of the standard, inside the log
 
 
-def deliver_services(model: GovernanceModel, pay: bool = True) -> None:
-    """Spend the service budgets, pay providers and set provision per jurisdiction.
-
-    With ``pay=False`` (used once when the model is built, to give step 0 the
-    provision its initial allocation would buy) no money leaves the reserves.
-    """
+def deliver_services(model: GovernanceModel) -> None:
+    """Spend the service budgets, pay providers and set provision per jurisdiction."""
     gov = model.governments
     levers = model.levers
     svc = model.params.services
@@ -97,17 +98,19 @@ def deliver_services(model: GovernanceModel, pay: bool = True) -> None:
         flat = so_money.ravel()
         paid = flat[cell] * share / np.where(total.ravel()[cell] > 0, total.ravel()[cell], 1.0)
         orgs.funding[:] = np.bincount(s, weights=paid, minlength=len(orgs))
+        orgs.output[:] = (
+            np.bincount(s, weights=paid * boost, minlength=len(orgs)) * svc.social_org_efficiency
+        )
         gov_money = gov_money + np.where(has, 0.0, so_money)
     else:
+        orgs.output[:] = 0.0
         gov_money = gov_money + so_money
-    orgs.output[:] = orgs.funding * svc.social_org_efficiency
 
     leakage = svc.max_leakage * (1.0 - levers.transparency)
     gov_out = gov_money * svc.government_efficiency * (1.0 - leakage)
     gov.output[:] = gov_out + ent_out + so_out
     gov.nongov_output[:] = ent_out + so_out
-    if pay:
-        model.ledger.pay(gov.service_budget)
+    model.ledger.pay(gov.service_budget)
     gov.provision[:] = effective_provision(gov.output / gov.population[:, None], model.spillover)
     score_citizens(model)
 
