@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.params import ModelParams
 from sim.aggregate import by_jurisdiction
+from sim.params import ModelParams
 from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState, split_by_level
 
 # graph generators whose node ids say nothing about where a citizen lives
