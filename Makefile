@@ -17,6 +17,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	scripts/setup_dashboard.sh $(VENV)
 
 compare: install
 	$(BIN)/govsim run configs/compare_regimes.yaml --out $(OUT) --overwrite

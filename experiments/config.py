@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError, nearest
+from experiments.sweep.spec import SweepSpec
 from sim.events import Event, check_events
 from sim.params import ModelParams
 
@@ -66,6 +67,11 @@ class ExperimentConfig(BaseModel):
     variants: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Named sets of dotted-key overrides of this config (e.g. model.regime: service).",
+    )
+    sweep: SweepSpec | None = Field(
+        None,
+        description="A design over model keys for `govsim sweep`: every point in every variant, "
+        "with replicates (see docs/SWEEPS.md).",
     )
 
     def resolved_variants(self) -> dict[str, ExperimentConfig]:
@@ -236,6 +242,9 @@ def _fields_at(cls: type[BaseModel], loc: Sequence[Any]) -> list[str]:
         if isinstance(part, int):
             current = _list_item_type(current)
             continue
+        if getattr(current, "__origin__", None) is dict:  # a named entry: its value's block
+            current = _block_type(current.__args__[1])
+            continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
         field = current.model_fields.get(part)
@@ -248,10 +257,12 @@ def _fields_at(cls: type[BaseModel], loc: Sequence[Any]) -> list[str]:
 
 
 def _block_type(annotation: Any) -> Any:
+    if getattr(annotation, "__origin__", None) in (list, dict):  # walked entry by entry
+        return annotation
     for candidate in getattr(annotation, "__args__", ()) or (annotation,):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
-        if getattr(candidate, "__origin__", None) is list:
+        if getattr(candidate, "__origin__", None) in (list, dict):
             return candidate
     return annotation
 

@@ -118,7 +118,8 @@ def apply_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelPar
         return ModelParams.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg']} (got {p.get('input')!r})" for p in error.errors()
+            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg']} (got {p.get('input')!r})"
+            for p in error.errors()
         )
         raise ValueError(problems) from None
 

@@ -9,8 +9,10 @@ steps and carried forward in between.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import mesa
 import networkx as nx
 import numpy as np
 from scipy import sparse
@@ -23,7 +25,13 @@ from sim.phases.information import true_demand
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["INDICATORS", "compute_indicators", "org_adjacency", "org_network"]
+__all__ = [
+    "INDICATORS",
+    "IndicatorCollector",
+    "compute_indicators",
+    "org_adjacency",
+    "org_network",
+]
 
 INDICATORS: dict[str, str] = {
     "participation_rate": "Share of citizens who co-produce (participation).",
@@ -53,6 +61,40 @@ INDICATORS: dict[str, str] = {
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
 }
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector with one model reporter per indicator, recorded without copies.
+
+    Mesa deep-copies every reporter's value at every step in case it is mutable;
+    the indicators are floats, already computed in :attr:`GovernanceModel.indicators`,
+    so appending them as they are fills the same table at a fraction of the cost.
+    Once other reporters are added, Mesa collects everything its own way.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: _reporter(name) for name in INDICATORS})
+        self._own = tuple(self.model_reporters.values())
+
+    def collect(self, model: GovernanceModel) -> None:
+        """Record the model's current indicators (one row of the table)."""
+        own = tuple(self.model_reporters.values()) == self._own
+        if not own or self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):  # Mesa's bookkeeping, where it keeps one
+            self._collection_steps.append(model.time)
+        values = model.indicators
+        for name, column in self.model_vars.items():
+            column.append(values[name])
+
+
+def _reporter(name: str) -> Callable[[GovernanceModel], float]:
+    def report(model: GovernanceModel) -> float:
+        return model.indicators[name]
+
+    report.__name__ = name
+    return report
 
 
 def org_network(model: GovernanceModel) -> nx.Graph:
@@ -131,37 +173,67 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
         float(gov.nongov_output.sum()) / total_out if total_out > 0 else 0.0
     )
 
+    org = _org_structure(model)
+    values["org_centralization"] = org["org_centralization"]
+    values["polycentricity"] = (
+        0.5 * (1.0 - org["org_centralization"]) + 0.5 * values["nongov_provision_share"]
+    )
+    values["org_ties"] = org["org_ties"]
+    values["network_density"] = org["network_density"]
+
+    cached = model.phase_cache.get("network_metrics")
+    every = model.params.metrics.network_metrics_every
+    if cached is None or (model.steps % every == 0 and _ties_changed(model, cached[0])):
+        cached = (_tie_state(model), _network_metrics(model))
+        model.phase_cache["network_metrics"] = cached
+    values.update(cached[1])
+    values["mean_enforcement_effort"] = float(gov.enforcement_effort.mean())
+    return values
+
+
+def _tie_state(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+    """A copy of what the organisational network's metrics depend on."""
+    return model.org_ties.active.copy(), model.org_ties.weight.copy()
+
+
+def _ties_changed(model: GovernanceModel, state: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether any tie appeared, disappeared or changed weight since ``state``."""
     ties = model.org_ties
-    n_org = len(ent) + len(model.social_orgs) + gov.n_jurisdictions
+    return not (np.array_equal(ties.active, state[0]) and np.array_equal(ties.weight, state[1]))
+
+
+def _org_structure(model: GovernanceModel) -> dict[str, float]:
+    """Strength centralisation, tie count and density of the organisational network.
+
+    Recomputed only when the ties changed (the same inputs give the same numbers).
+    """
+    cached = model.phase_cache.get("org_structure")
+    if cached is not None and not _ties_changed(model, cached[0]):
+        return cached[1]
+    ent, orgs, gov = model.enterprises, model.social_orgs, model.governments
+    ties = model.org_ties
+    n_org = len(ent) + len(orgs) + gov.n_jurisdictions
     on = ties.active
-    g = ties.government[on]
     w = ties.weight[on]
     offset = np.select(
         [ties.kind[on] == OrgTies.REGULATION, ties.kind[on] == OrgTies.PARTNERSHIP],
         [0, len(ent)],
-        len(ent) + len(model.social_orgs),
+        len(ent) + len(orgs),
     )
     partner = offset + ties.partner[on]
-    gov_node = len(ent) + len(model.social_orgs) + g
+    gov_node = len(ent) + len(orgs) + ties.government[on]
     # both ends of every tie, governments' ends first (the order fixes the float sums)
     strength = np.bincount(
         np.concatenate([gov_node, partner]), weights=np.concatenate([w, w]), minlength=n_org
     )
-    centralization = strength_centralization(strength)
-    values["org_centralization"] = centralization
-    values["polycentricity"] = 0.5 * (1.0 - centralization) + 0.5 * values["nongov_provision_share"]
     n_ties = float(np.count_nonzero(on))
-    values["org_ties"] = n_ties
-    values["network_density"] = 2.0 * n_ties / (n_org * (n_org - 1)) if n_org > 1 else 0.0
-
-    cached = model.phase_cache.get("network_metrics")
-    every = model.params.metrics.network_metrics_every
-    if cached is None or model.steps % every == 0:
-        cached = _network_metrics(model)
-        model.phase_cache["network_metrics"] = cached
-    values.update(cached)
-    values["mean_enforcement_effort"] = float(gov.enforcement_effort.mean())
-    return values
+    structure = {
+        "org_centralization": strength_centralization(strength),
+        "org_ties": n_ties,
+        "network_density": 2.0 * n_ties / (n_org * (n_org - 1)) if n_org > 1 else 0.0,
+    }
+    model.phase_cache["org_structure"] = (_tie_state(model), structure)
+    return structure
 
 
 def _share(flags: np.ndarray) -> float:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
 from sim.events import Event, apply_event, check_events
-from sim.indicators import INDICATORS, compute_indicators
+from sim.indicators import IndicatorCollector, compute_indicators
 from sim.initialisation import (
     initial_citizens,
     initial_enterprises,
@@ -129,9 +129,7 @@ class GovernanceModel(mesa.Model):
         deliver_services(self)
         harm_citizens(self)
         self.indicators: dict[str, float] = compute_indicators(self)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in INDICATORS}
-        )
+        self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
 
     def _create_agents(self) -> None:
@@ -202,10 +200,3 @@ class GovernanceModel(mesa.Model):
             self._org_ties_dirty = False
         return self._graph
 
-
-def _reporter(name: str):
-    def report(model: GovernanceModel) -> float:
-        return model.indicators[name]
-
-    report.__name__ = name
-    return report

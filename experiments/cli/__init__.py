@@ -26,9 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from experiments.cli import reference, run
+    from experiments.cli import analyze, bench, dashboard, plot, reference, run, sweep, validate
 
-    for module in (run, reference):
+    for module in (run, sweep, analyze, reference, dashboard, plot, validate, bench):
         module.register(app)
 
 
@@ -38,7 +38,10 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into exit code 2 with a message."""
     try:
-        app(args=argv, standalone_mode=False)
+        # outside standalone mode click returns a command's typer.Exit code instead of raising it
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            return code
     except UserError as error:
         typer.echo(f"error: {error}", err=True)
         return 2

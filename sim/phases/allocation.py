@@ -46,7 +46,7 @@ def committed_spending(model: GovernanceModel) -> np.ndarray:
     n_j = gov.n_jurisdictions
     cit = model.citizens
     per_j = levers.participation_reward * by_jurisdiction(
-        cit.jurisdiction, cit.cooperate.astype(np.float64), n_j
+        cit.jurisdiction, cit.cooperate, n_j
     )
     ent = model.enterprises
     if len(ent):

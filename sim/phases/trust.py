@@ -47,10 +47,7 @@ def update_trust(model: GovernanceModel) -> None:
     cit.satisfaction += p.satisfaction_rate * (target_sat - cit.satisfaction)
 
     social = model.social
-    neighbours = social.neighbour_sum(cit.trust)
-    neighbour_mean = np.divide(
-        neighbours, social.degree, out=cit.trust.copy(), where=social.degree > 0
-    )
+    neighbour_mean = social.neighbour_mean(cit.trust)
     weights = (
         p.weight_satisfaction + p.weight_fairness + p.weight_transparency + p.weight_neighbours
     )

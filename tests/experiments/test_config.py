@@ -91,7 +91,7 @@ def test_bad_config_names_field_and_allowed(text: str, expected: list[str]) -> N
 
 
 def test_bad_set_option() -> None:
-    with pytest.raises(UserError, match="expected key.path=value"):
+    with pytest.raises(UserError, match=r"expected key\.path=value"):
         load_config_text("", ["model.levers.fine"])
 
 

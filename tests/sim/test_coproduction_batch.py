@@ -65,7 +65,9 @@ def test_batch_imitation_copies_only_better_neighbours() -> None:
     gamma = np.ones(60)
     payoffs = public_goods_payoffs(social, cooperate, 3.0, gamma)
     highest, lowest = payoff_bounds(social, 3.0, gamma)
-    assert np.array_equal(imitate(social, cooperate, np.zeros((60, 8)), highest, lowest, rng), cooperate)
+    assert np.array_equal(
+        imitate(social, cooperate, np.zeros((60, 8)), highest, lowest, rng), cooperate
+    )
     new = imitate(social, cooperate, payoffs, highest, lowest, rng)
     switched = np.argwhere(new != cooperate)
     assert len(switched) > 0
@@ -94,7 +96,9 @@ def test_batch_imitation_probability_uses_each_population_s_bounds() -> None:
     assert new[0, :reps].mean() == pytest.approx(0.25, abs=0.03)
     assert new[0, reps:].mean() == pytest.approx(0.5, abs=0.03)
     # a 1-D range broadcasts over populations
-    shared = imitate(social, cooperate, payoffs, highest[:, 0], lowest[:, 0], np.random.default_rng(5))
+    shared = imitate(
+        social, cooperate, payoffs, highest[:, 0], lowest[:, 0], np.random.default_rng(5)
+    )
     assert shared[0].mean() == pytest.approx(0.25, abs=0.03)
 
 
@@ -109,7 +113,9 @@ def test_regular_graph_cost_rules_give_the_same_imitation() -> None:
         highest, lowest = payoff_bounds(social, 4.0, gamma)
         rng, s = np.random.default_rng(9), start
         for _ in range(200):
-            s = imitate(social, s, public_goods_payoffs(social, s, 4.0, gamma), highest, lowest, rng)
+            s = imitate(
+                social, s, public_goods_payoffs(social, s, 4.0, gamma), highest, lowest, rng
+            )
         runs.append(s)
     assert np.array_equal(*runs)
     assert not np.array_equal(runs[0], start)

@@ -1,0 +1,320 @@
+"""The benchmark cases: what is measured, on which configuration, how many times.
+
+Each case is a function returning a flat dict of measurements (JSON-ready). Times
+are wall-clock medians over repetitions (the machine is shared and noisy); peak
+memory is the process's peak resident set size, so the harness runs every case
+in a fresh interpreter. Import a case to rerun it alone:
+
+>>> from benchmarks.cases import CASES
+>>> sorted(CASES)[:3]
+['cli_help', 'coproduction', 'coproduction_mesa']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "CASES",
+    "FULL",
+    "QUICK",
+    "Case",
+    "coproduction_only",
+    "peak_memory_mb",
+    "spmv_ms",
+    "timed_steps",
+]
+
+Measurement = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A benchmark: its function and its settings in the full and the quick run."""
+
+    name: str
+    description: str
+    run: Callable[..., Measurement]
+    full: dict[str, Any]
+    quick: dict[str, Any] | None  # None: skipped by --quick
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024.0 if sys.platform != "darwin" else peak / 2**20
+
+
+def coproduction_only(citizens: int):
+    """Parameters with every phase off except co-production (the public goods game)."""
+    from sim import PHASE_NAMES, ModelParams
+
+    mechanisms = {name: name == "coproduction" for name in PHASE_NAMES}
+    return ModelParams(citizens=citizens, mechanisms=mechanisms)
+
+
+@contextlib.contextmanager
+def _collection_timer(model) -> Iterator[list[float]]:
+    """Time the data collection inside each ``model.step()``: indicators and recording."""
+    import sim.model
+
+    spent: list[float] = []
+    compute = sim.model.compute_indicators
+    collect = model.datacollector.collect
+
+    def timed_compute(m):
+        start = time.perf_counter()
+        try:
+            return compute(m)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    def timed_collect(m):
+        start = time.perf_counter()
+        try:
+            collect(m)
+        finally:
+            spent[-1] += time.perf_counter() - start
+
+    sim.model.compute_indicators = timed_compute
+    model.datacollector.collect = timed_collect
+    try:
+        yield spent
+    finally:
+        sim.model.compute_indicators = compute
+        del model.datacollector.collect
+
+
+def timed_steps(model, steps: int) -> tuple[list[float], list[float], list[float]]:
+    """Run ``steps`` steps: per-step wall times, CPU times, and the data-collection part."""
+    durations: list[float] = []
+    cpu: list[float] = []
+    with _collection_timer(model) as collection:
+        for _ in range(steps):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            model.step()
+            durations.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+    return durations, cpu, collection
+
+
+def spmv_ms(model, repeats: int) -> tuple[float, float]:
+    """Median wall and CPU time (ms) of one sparse matrix-vector product over the citizen graph."""
+    import numpy as np
+
+    x = np.random.default_rng(0).random(len(model.citizens))
+    matrix = model.social.matrix
+    wall, cpu = [], []
+    for _ in range(repeats):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        matrix @ x
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return 1e3 * statistics.median(wall), 1e3 * statistics.median(cpu)
+
+
+def _step_summary(
+    citizens: int, durations: list[float], cpu: list[float], collection: list[float]
+) -> Measurement:
+    step = statistics.median(durations)
+    shares = [c / d for c, d in zip(collection, durations, strict=True)]
+    return {
+        "step_ms": 1e3 * step,
+        "step_cpu_ms": 1e3 * statistics.median(cpu),
+        "agent_steps_per_s": citizens / step,
+        "collection_share": statistics.median(shares),
+        "collection_ms": 1e3 * statistics.median(collection),
+    }
+
+
+def default_run(replicates: int, steps: int = 200) -> Measurement:
+    """The default configuration, one replicate after imports: build it and run it."""
+    from sim import GovernanceModel, ModelParams
+
+    GovernanceModel(ModelParams(citizens=100), rng=0).run(2)  # warm caches, not imports
+    totals, totals_cpu, setups, steps_all, cpu_all, collection = [], [], [], [], [], []
+    for seed in range(replicates):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        model = GovernanceModel(ModelParams(), rng=seed)
+        built = time.perf_counter()
+        durations, cpu, spent = timed_steps(model, steps)
+        totals.append(time.perf_counter() - start)
+        totals_cpu.append(time.process_time() - start_cpu)
+        setups.append(built - start)
+        steps_all += durations
+        cpu_all += cpu
+        collection += spent
+    citizens = ModelParams().citizens
+    return {
+        "citizens": citizens,
+        "steps": steps,
+        "repetitions": replicates,
+        "run_s": statistics.median(totals),
+        "run_cpu_s": statistics.median(totals_cpu),
+        "setup_s": statistics.median(setups),
+        **_step_summary(citizens, steps_all, cpu_all, collection),
+        "peak_mb": peak_memory_mb(),
+    }
+
+
+def cli_help(repetitions: int) -> Measurement:
+    """Wall time of ``govsim --help`` in a fresh process (includes interpreter start)."""
+    govsim = shutil.which("govsim", path=str(Path(sys.executable).parent)) or shutil.which("govsim")
+    command = [govsim, "--help"] if govsim else [sys.executable, "-m", "experiments.cli"]
+    times, cpu = [], []
+    for _ in range(repetitions):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {
+        "repetitions": repetitions,
+        "run_s": statistics.median(times),
+        "run_cpu_s": statistics.median(cpu),
+    }
+
+
+def model_steps(
+    citizens: int,
+    steps: int,
+    *,
+    agent_views: bool = False,
+    coproduction: bool = False,
+    spmv_repeats: int = 30,
+) -> Measurement:
+    """Build one model and time its steps (full model, or co-production only)."""
+    from sim import GovernanceModel, ModelParams
+
+    params = coproduction_only(citizens) if coproduction else ModelParams(citizens=citizens)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    model = GovernanceModel(params, rng=1, agent_views=agent_views)
+    setup = time.perf_counter() - start
+    memory_built = peak_memory_mb()
+    durations, cpu, collection = timed_steps(model, steps)
+    total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    product, product_cpu = spmv_ms(model, spmv_repeats)
+    return {
+        "citizens": citizens,
+        "steps": steps,
+        "agent_views": agent_views,
+        "setup_s": setup,
+        "run_s": total,
+        "run_cpu_s": total_cpu,
+        **_step_summary(citizens, durations, cpu, collection),
+        "spmv_ms": product,
+        "spmv_cpu_ms": product_cpu,
+        "setup_peak_mb": memory_built,
+        "peak_mb": peak_memory_mb(),
+    }
+
+
+def mesa_reference(citizens: int, steps: int) -> Measurement:
+    """The idiomatic Mesa reference on the co-production-only configuration."""
+    from benchmarks.mesa_reference import MesaReference
+    from sim import GovernanceModel
+
+    start = time.perf_counter()
+    model = GovernanceModel(coproduction_only(citizens), rng=1, agent_views=False)
+    reference = MesaReference.from_model(model, seed=1)
+    setup = time.perf_counter() - start
+    durations, cpu = [], []
+    for _ in range(steps):
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        reference.step()
+        durations.append(time.perf_counter() - begin)
+        cpu.append(time.process_time() - begin_cpu)
+    step = statistics.median(durations)
+    return {
+        "citizens": citizens,
+        "steps": steps,
+        "setup_s": setup,
+        "step_ms": 1e3 * step,
+        "step_cpu_ms": 1e3 * statistics.median(cpu),
+        "agent_steps_per_s": citizens / step,
+        "peak_mb": peak_memory_mb(),
+    }
+
+
+CASES: dict[str, Case] = {
+    case.name: case
+    for case in (
+        Case(
+            "default",
+            "default config (2,000 citizens), one replicate of 200 steps after imports",
+            default_run,
+            {"replicates": 5},
+            {"replicates": 3},
+        ),
+        Case(
+            "cli_help",
+            "`govsim --help`, fresh process",
+            cli_help,
+            {"repetitions": 5},
+            {"repetitions": 3},
+        ),
+        Case(
+            "coproduction",
+            "co-production only, Barabasi-Albert graph, govsim (array phases)",
+            model_steps,
+            {"citizens": 10_000, "steps": 100, "coproduction": True},
+            {"citizens": 2_000, "steps": 50, "coproduction": True},
+        ),
+        Case(
+            "coproduction_mesa",
+            "co-production only, the same graph and start, idiomatic Mesa reference",
+            mesa_reference,
+            {"citizens": 10_000, "steps": 5},
+            {"citizens": 2_000, "steps": 5},
+        ),
+        Case(
+            "full_10k",
+            "full model, all phases on",
+            model_steps,
+            {"citizens": 10_000, "steps": 100},
+            {"citizens": 10_000, "steps": 40},
+        ),
+        Case(
+            "full_100k",
+            "full model, all phases on",
+            model_steps,
+            {"citizens": 100_000, "steps": 30, "spmv_repeats": 50},
+            {"citizens": 50_000, "steps": 15},
+        ),
+        Case(
+            "full_100k_views",
+            "full model with Mesa agent views",
+            model_steps,
+            {"citizens": 100_000, "steps": 10, "agent_views": True},
+            None,
+        ),
+        Case(
+            "full_1m",
+            "full model, 100 steps end to end",
+            model_steps,
+            {"citizens": 1_000_000, "steps": 100, "spmv_repeats": 10},
+            None,
+        ),
+        Case(
+            "full_1m_views",
+            "full model with Mesa agent views",
+            model_steps,
+            {"citizens": 1_000_000, "steps": 5, "agent_views": True, "spmv_repeats": 5},
+            None,
+        ),
+    )
+}
+
+FULL: tuple[str, ...] = tuple(CASES)
+QUICK: tuple[str, ...] = tuple(name for name, case in CASES.items() if case.quick is not None)

@@ -1,0 +1,146 @@
+"""``govsim analyze``: aggregates with confidence intervals, sensitivity indices and figures of a sweep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def analyze(
+    folder: Annotated[Path, typer.Argument(help="Sweep folder written by govsim sweep.")],
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--indicator", "-i", help="Indicator to report (repeatable; default: key ones)."
+        ),
+    ] = None,
+    x: Annotated[
+        str | None, typer.Option(help="Heatmap x axis: a swept key (default: the first).")
+    ] = None,
+    y: Annotated[
+        str | None, typer.Option(help="Heatmap y axis: a swept key (default: the second).")
+    ] = None,
+    rows: Annotated[
+        int, typer.Option(help="Print at most this many design points (all are in the CSV).", min=0)
+    ] = 40,
+    figures: Annotated[bool, typer.Option(help="Write figures.")] = True,
+) -> None:
+    """Summarise a sweep: aggregates by design point with 95% CIs, sensitivity indices, figures.
+
+    Prints final-state means [95% CI] per design point and variant, and Sobol or
+    Morris indices for those designs; writes analysis/*.csv and figures/ (heatmaps
+    over two swept keys per regime, sensitivity bar charts).
+    """
+    from rich.console import Console
+
+    from experiments.analysis import KEY_INDICATORS
+    from experiments.sweep.aggregate import aggregate_by_point
+    from experiments.sweep.results import load_results
+
+    results = load_results(folder)
+    indicators = list(indicator or KEY_INDICATORS)
+    console = Console()
+    status = results.manifest.get("status", {})
+    console.print(
+        f"[bold]{folder}[/]: {results.design.kind} design, {len(results.design.points)} points x "
+        f"{len(results.variants)} variants x {results.manifest['runs']['replicates']} replicates = "
+        f"{status.get('total', len(results.runs))} runs; ok {status.get('ok', '?')}, failed {status.get('failed', '?')}, "
+        f"pending {status.get('pending', '?')}"
+    )
+    table = aggregate_by_point(results, indicators)
+    written = [_write_csv(table, folder / "analysis" / "aggregates.csv")]
+    console.print(_aggregate_table(table, results.parameters, indicators, rows))
+    if results.design.kind in ("sobol", "morris"):
+        from experiments.sweep.sensitivity import sensitivity_indices
+
+        indices = sensitivity_indices(results, indicators)
+        written.append(_write_csv(indices, folder / "analysis" / "sensitivity.csv"))
+        console.print(_indices_table(indices))
+        for variant, name, reason in indices.attrs.get("skipped", []):
+            console.print(f"[yellow]no indices for {name} in {variant}: {reason}")
+        if figures and not indices.empty:
+            from experiments.sweep.figures import plot_sensitivity
+
+            written += plot_sensitivity(indices, folder / "figures" / "sensitivity")
+    elif figures and results.design.kind == "grid" and len(results.parameters) >= 2:
+        from experiments.sweep.figures import plot_heatmaps
+
+        for name in indicators:
+            written += plot_heatmaps(
+                results, name, folder / "figures" / f"heatmap_{name}", x=x, y=y
+            )
+    console.print("wrote " + ", ".join(str(p) for p in written))
+
+
+def _write_csv(frame, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _aggregate_table(table, parameters: list[str], indicators: list[str], limit: int):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    points = list(table.groupby(["variant", "point"], sort=False))
+    shown = points[:limit] if limit else points
+    note = (
+        f" (first {len(shown)} of {len(points)}; all in analysis/aggregates.csv)"
+        if len(shown) < len(points)
+        else ""
+    )
+    out = Table(title=f"Final state by design point: mean ± 95% CI half-width{note}")
+    for name in ["variant", *[_short(p) for p in parameters], "n", "failed", *indicators]:
+        out.add_column(name, justify="left" if name == "variant" else "right")
+    for (variant, _), part in shown:
+        first = part.iloc[0]
+        cells = [
+            str(variant),
+            *[_fmt(first[p]) for p in parameters],
+            str(part["n"].min()),
+            str(first["failed"]),
+        ]
+        by_name = part.set_index("indicator")
+        for name in indicators:
+            mean, high = by_name.at[name, "mean"], by_name.at[name, "ci_high"]
+            cells.append("-" if mean != mean else f"{mean:.3f} ± {high - mean:.3f}")
+        out.add_row(*cells)
+    return out
+
+
+def _indices_table(indices):  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    columns = [
+        c for c in indices.columns if c not in ("variant", "indicator", "parameter", "method")
+    ]
+    method = indices["method"].iloc[0] if len(indices) else "sensitivity"
+    out = Table(title=f"{method} indices (conf: 95% bootstrap half-width)")
+    for name in ("variant", "indicator", "parameter", *columns):
+        out.add_column(
+            name, justify="left" if name in ("variant", "indicator", "parameter") else "right"
+        )
+    for _, row in indices.iterrows():
+        out.add_row(
+            str(row["variant"]),
+            str(row["indicator"]),
+            _short(str(row["parameter"])),
+            *[f"{row[c]:.3f}" for c in columns],
+        )
+    return out
+
+
+def _short(key: str) -> str:
+    return key.removeprefix("model.").removeprefix("levers.")
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("analyze")(analyze)

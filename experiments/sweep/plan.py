@@ -1,0 +1,180 @@
+"""The runs of a sweep: every design point in every variant, ``replicates`` times.
+
+Run ids are dense integers in a fixed order - variant, then design point, then
+replicate: ``run_id = (variant_index * points + point) * replicates + replicate``.
+A run is rebuilt from its id alone (config + stored design), which is what makes
+resuming and ``govsim rerun`` possible without keeping thousands of parameter
+sets in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.config import ExperimentConfig, apply_overrides
+from experiments.errors import UserError
+from experiments.runner import RunTask
+from experiments.seeds import stream_seed
+from experiments.sweep.designs import Design
+
+__all__ = ["SweepPlan", "SweepRun"]
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One run of a sweep: its identity and the :class:`RunTask` that reproduces it."""
+
+    run_id: int
+    point: int
+    task: RunTask
+    per_step: tuple[str, ...] | None = None
+
+
+class SweepPlan:
+    """All runs of a sweep config over a design.
+
+    Parameters
+    ----------
+    config
+        A config with a ``sweep`` block.
+    design
+        Its design (drawn fresh, or read back from ``design.parquet`` on resume).
+    """
+
+    def __init__(self, config: ExperimentConfig, design: Design) -> None:
+        if config.sweep is None:
+            raise UserError("sweep: the config has no sweep block (see docs/SWEEPS.md)")
+        self.config = config
+        self.spec = config.sweep
+        self.design = design
+        self.variants = config.resolved_variants()
+        self.variant_names = list(self.variants)
+        self.replicates = self.spec.replicates or config.run.replicates
+        self.points = len(design.points)
+        self._bases = {
+            name: (
+                variant.model.model_dump(mode="json"),
+                [e.model_dump(mode="json", exclude_defaults=True) for e in variant.events],
+                variant.run.steps,
+            )
+            for name, variant in self.variants.items()
+        }
+        names = design.names
+        self._overrides = [
+            [
+                (key.removeprefix("model."), _native(value))
+                for key, value in zip(names, row, strict=True)
+            ]
+            for row in design.points.itertuples(index=False, name=None)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.variant_names) * self.points * self.replicates
+
+    def locate(self, run_id: int) -> tuple[str, int, int]:
+        """``(variant, point, replicate)`` of a run id."""
+        if not 0 <= run_id < len(self):
+            raise UserError(f"run id {run_id}: this sweep has runs 0..{len(self) - 1}")
+        block, replicate = divmod(run_id, self.replicates)
+        variant, point = divmod(block, self.points)
+        return self.variant_names[variant], point, replicate
+
+    def seed(self, run_id: int) -> int:
+        """The run's seed: stream ``replicate`` (common) or ``run_id`` (independent) of the root."""
+        stream = run_id if self.spec.seeds == "independent" else run_id % self.replicates
+        return stream_seed(self.config.run.seed, stream)
+
+    def run(self, run_id: int) -> SweepRun:
+        """The run with this id, ready for :func:`experiments.sweep.execute.run_one`."""
+        variant, point, replicate = self.locate(run_id)
+        model, events, steps = self._bases[variant]
+        params = apply_overrides(model, self._overrides[point], where="sweep")
+        task = RunTask(
+            variant, replicate, self.seed(run_id), params, events, steps, self.spec.record_every
+        )
+        per_step = tuple(self.spec.per_step) if self.spec.per_step is not None else None
+        return SweepRun(run_id, point, task, per_step)
+
+    def check(self) -> None:
+        """Validate every design point in every variant before anything runs.
+
+        Raises
+        ------
+        UserError
+            Naming the first invalid point, its values and what the model rejects.
+        """
+        from pydantic import ValidationError
+
+        from experiments.config import format_validation_error
+        from sim.events import Event, check_events
+        from sim.params import ModelParams
+
+        for name, (model, events, _) in self._bases.items():
+            timeline = [Event.model_validate(e) for e in events]
+            for point, overrides in enumerate(self._overrides):
+                where = f"sweep point {point} ({self.describe(point)}) in variant {name!r}"
+                try:
+                    params = ModelParams.model_validate(
+                        apply_overrides(model, overrides, where="sweep")
+                    )
+                    check_events(params, timeline)
+                except ValidationError as error:
+                    detail = format_validation_error(error).removeprefix("invalid config:\n  ")
+                    raise UserError(f"{where}: model.{detail}") from None
+                except ValueError as error:
+                    raise UserError(f"{where}: {error}") from None
+
+    def describe(self, point: int) -> str:
+        """``key=value, ...`` of a design point."""
+        return ", ".join(
+            f"{key}={value!r}"
+            for key, value in zip(self.design.names, self._values(point), strict=True)
+        )
+
+    def identity(self, run_id: int) -> dict[str, Any]:
+        """The columns that identify a run in every stored row (and its design values)."""
+        variant, point, replicate = self.locate(run_id)
+        row: dict[str, Any] = {
+            "run_id": run_id,
+            "variant": variant,
+            "point": point,
+            "replicate": replicate,
+            "seed": self.seed(run_id),
+            "steps": self._bases[variant][2],
+        }
+        row.update(zip(self.design.names, self._values(point), strict=True))
+        return row
+
+    def run_ids(self) -> Iterator[int]:
+        """Every run id, in order."""
+        return iter(range(len(self)))
+
+    def runs_frame(self) -> pd.DataFrame:
+        """Identity of every run (run_id, variant, point, replicate, seed, design values)."""
+        ids = np.arange(len(self), dtype=np.int64)
+        block, replicate = np.divmod(ids, self.replicates)
+        variant, point = np.divmod(block, self.points)
+        frame = pd.DataFrame(
+            {
+                "run_id": ids,
+                "variant": np.asarray(self.variant_names, dtype=object)[variant],
+                "point": point,
+                "replicate": replicate,
+                "seed": [self.seed(int(k)) for k in ids],
+            }
+        )
+        values = self.design.points.iloc[point].reset_index(drop=True)
+        return pd.concat([frame, values], axis=1)
+
+    def _values(self, point: int) -> list[Any]:
+        return [value for _, value in self._overrides[point]]
+
+
+def _native(value: Any) -> Any:
+    """A Python scalar (numpy scalars from the design frame do not validate as strict ints)."""
+    return value.item() if isinstance(value, np.generic) else value

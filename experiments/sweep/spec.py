@@ -1,0 +1,260 @@
+"""The ``sweep`` block of an experiment config: design, swept parameters, replicates, recording.
+
+>>> spec = SweepSpec.model_validate(
+...     {"design": "grid", "parameters": {"model.decentralization": [0.2, 0.8]}, "replicates": 2}
+... )
+>>> spec.parameters["model.decentralization"].values
+[0.2, 0.8]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+from experiments.errors import nearest
+
+__all__ = ["DESIGNS", "SweepSpec", "SweptParameter", "check_model_key"]
+
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
+
+
+class SweptParameter(BaseModel):
+    """One swept model key: either a list of ``values`` or a range ``low``..``high``.
+
+    A list is a set of levels: a grid crosses them, a sampled design (lhs, sobol,
+    morris) cuts the unit interval into equal bins, one per level. A range is
+    sampled uniformly; in a grid it needs ``levels`` (evenly spaced, ends
+    included). ``integer`` draws whole numbers from ``low``..``high`` inclusive.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: list[Scalar] | None = Field(None, min_length=1, description="Levels to sweep.")
+    low: float | None = Field(None, description="Lower end of the range.")
+    high: float | None = Field(None, description="Upper end of the range.")
+    levels: int | None = Field(
+        None, ge=2, description="Grid only: evenly spaced levels of the range."
+    )
+    integer: bool = Field(False, description="Range of whole numbers (low..high inclusive).")
+
+    @model_validator(mode="after")
+    def _values_or_range(self) -> Self:
+        has_range = self.low is not None or self.high is not None
+        if self.values is not None:
+            if has_range or self.levels is not None or self.integer:
+                raise ValueError("give either values or low/high (with levels, integer), not both")
+            kinds = {_kind(v) for v in self.values}
+            if len(kinds) > 1:
+                raise ValueError(
+                    f"values must all be numbers, all strings or all booleans (got {self.values})"
+                )
+            if len(set(map(repr, self.values))) != len(self.values):
+                raise ValueError(f"values repeat (got {self.values})")
+            return self
+        if self.low is None or self.high is None:
+            raise ValueError("give a list of values, or a range with both low and high")
+        if not self.high > self.low:
+            raise ValueError(
+                f"high must be greater than low (got low {self.low}, high {self.high})"
+            )
+        if self.integer and (self.low != int(self.low) or self.high != int(self.high)):
+            raise ValueError("an integer range needs whole-number low and high")
+        return self
+
+    @property
+    def is_range(self) -> bool:
+        """True for a ``low``..``high`` range, False for a list of levels."""
+        return self.values is None
+
+
+class SweepSpec(BaseModel):
+    """A design over dotted model keys, crossed with the config's variants and replicates.
+
+    Every design point runs in every variant, ``replicates`` times. Run ``k``'s
+    seed follows ``seeds``: ``common`` gives replicate ``r`` stream ``r`` at every
+    point and in every variant (common random numbers: differences between points
+    are not blurred by different draws); ``independent`` gives run ``k`` stream ``k``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    design: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        "grid",
+        description="grid: full factorial; lhs: Latin hypercube (scipy.stats.qmc); sobol: Saltelli "
+        "sampling for Sobol indices (SALib); morris: elementary-effects trajectories (SALib).",
+    )
+    parameters: dict[str, SweptParameter] = Field(
+        min_length=1,
+        description="Dotted model keys (model.decentralization, model.levers.fine ...) with a list of "
+        "values or a range {low, high[, levels][, integer]}.",
+    )
+    samples: int | None = Field(
+        None,
+        ge=1,
+        description="lhs: points; sobol: base sample N, a power of two (N(D+2) points, N(2D+2) with "
+        "second_order); morris: trajectories (N(D+1) points). Not used by grid.",
+    )
+    replicates: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="Runs per design point and variant (default: run.replicates).",
+    )
+    record_every: int = Field(
+        1,
+        ge=1,
+        description="Keep every k-th step of the per-step indicators (the last step is always kept).",
+    )
+    per_step: list[str] | None = Field(
+        None,
+        description="Indicators kept at every recorded step (default: all); every indicator's final "
+        "value is kept in runs.parquet whatever this says.",
+    )
+    seeds: Literal["common", "independent"] = Field(
+        "common",
+        description="common: replicate r uses stream r everywhere; independent: run k uses stream k.",
+    )
+    second_order: bool = Field(False, description="sobol: also sample for second-order indices.")
+    morris_levels: int = Field(
+        4, ge=2, description="morris: levels of the grid trajectories move on."
+    )
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _lists_are_values(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            return raw
+        out = {}
+        for key, entry in raw.items():
+            if isinstance(entry, list):
+                entry = {"values": entry}
+            elif not isinstance(entry, dict):
+                raise ValueError(
+                    f"{key}: give a list of values or a range {{low, high}} (got {entry!r})"
+                )
+            out[key] = entry
+        return out
+
+    @field_validator("parameters")
+    @classmethod
+    def _keys_are_model_keys(
+        cls, parameters: dict[str, SweptParameter]
+    ) -> dict[str, SweptParameter]:
+        for key in parameters:
+            check_model_key(key)
+        return parameters
+
+    @field_validator("per_step")
+    @classmethod
+    def _known_indicators(cls, names: list[str] | None) -> list[str] | None:
+        from sim.indicators import INDICATORS
+
+        for name in names or ():
+            if name not in INDICATORS:
+                guess = nearest(name, INDICATORS)
+                hint = (
+                    f"; did you mean {guess!r}?"
+                    if guess
+                    else f" (allowed: {', '.join(INDICATORS)})"
+                )
+                raise ValueError(f"unknown indicator {name!r}{hint}")
+        return names
+
+    @model_validator(mode="after")
+    def _fits_design(self) -> Self:
+        if self.design == "grid":
+            if self.samples is not None:
+                raise ValueError(
+                    "samples: not used by the grid design (its size is the product of the levels)"
+                )
+            for key, parameter in self.parameters.items():
+                if parameter.is_range and parameter.levels is None and not parameter.integer:
+                    raise ValueError(
+                        f"parameters.{key}: a grid needs values or a range with levels"
+                    )
+            return self
+        if self.samples is None:
+            raise ValueError(f"samples: the {self.design} design needs a number of samples")
+        for key, parameter in self.parameters.items():
+            if parameter.levels is not None:
+                raise ValueError(f"parameters.{key}.levels: only the grid design uses levels")
+        if self.design == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(f"samples: the sobol design needs a power of two (got {self.samples})")
+        if self.design in ("sobol", "morris") and len(self.parameters) < 2:
+            raise ValueError(
+                f"parameters: sensitivity analysis ({self.design}) needs at least two parameters"
+            )
+        return self
+
+
+def check_model_key(key: str) -> None:
+    """Check that a dotted key names a value of :class:`sim.ModelParams` (``model.`` first).
+
+    Raises
+    ------
+    ValueError
+        Naming the first unknown part and the nearest valid name.
+    """
+    from sim.params import ModelParams
+
+    parts = key.split(".")
+    if parts[0] != "model" or len(parts) < 2:
+        raise ValueError(f"{key}: swept keys start with model. (e.g. model.decentralization)")
+    block: Any = ModelParams
+    for depth, part in enumerate(parts[1:], start=1):
+        if block is dict:
+            if depth != len(parts) - 1:
+                raise ValueError(
+                    f"{key}: {'.'.join(parts[:depth])} maps names to numbers, one level deep"
+                )
+            return
+        if block is None:
+            raise ValueError(f"{key}: {'.'.join(parts[:depth])} is a value, not a block of keys")
+        fields = block.model_fields
+        if part not in fields:
+            guess = nearest(part, fields)
+            hint = f"; did you mean {'.'.join([*parts[:depth], guess])!r}?" if guess else ""
+            raise ValueError(f"{key}: unknown key {'.'.join(parts[: depth + 1])!r}{hint}")
+        block = _inner(fields[part].annotation)
+    if block is dict:
+        raise ValueError(f"{key}: is a mapping; sweep one of its entries ({key}.<name>)")
+    if isinstance(block, type) and issubclass(block, BaseModel):
+        raise ValueError(
+            f"{key}: is a block; sweep one of its keys ({', '.join(block.model_fields)})"
+        )
+
+
+def _inner(annotation: Any) -> Any:
+    """The block model or ``dict`` behind a field annotation, else None (a plain value)."""
+    if annotation is dict or getattr(annotation, "__origin__", None) is dict:
+        return dict
+    for candidate in getattr(annotation, "__args__", ()) or (annotation,):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        if candidate is dict or getattr(candidate, "__origin__", None) is dict:
+            return dict
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "str"

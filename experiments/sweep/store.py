@@ -1,0 +1,312 @@
+"""A sweep's folder: a Parquet dataset written as runs finish, resumable after any stop.
+
+Layout of ``DIR``::
+
+    manifest.json          resolved config and its hash, design, seeds, versions, sessions
+    design.parquet         one row per design point
+    timeseries/part-N.parquet   per-step indicators of the runs of batch N
+    runs/part-N.parquet    one row per run of batch N: identity, status, error, final indicators
+    runs.parquet           all runs in one file, rewritten at the end of every session
+
+A batch is committed when its ``runs`` part exists: every file is written under a
+hidden temporary name and renamed into place (atomic on POSIX), the ``timeseries``
+part first. A reader only ever opens parts of committed batches, and a new session
+first deletes temporary files and timeseries parts of uncommitted batches, so a
+kill -9 at any moment loses at most the unflushed runs - never corrupts or
+duplicates a row.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from experiments.errors import UserError
+from experiments.outdir import check_output_dir
+
+__all__ = [
+    "BatchWriter",
+    "SweepStore",
+    "config_diff",
+    "config_hash",
+]
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RUNS = "runs.parquet"
+_PART = re.compile(r"^part-(\d{6,})\.parquet$")
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    """SHA-256 of the resolved config as canonical JSON (sorted keys)."""
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def config_diff(old: Mapping[str, Any], new: Mapping[str, Any], limit: int = 8) -> list[str]:
+    """Dotted keys whose values differ between two config dumps (at most ``limit``)."""
+    flat_old, flat_new = _flatten(old), _flatten(new)
+    keys = sorted(
+        k for k in flat_old.keys() | flat_new.keys() if flat_old.get(k, ...) != flat_new.get(k, ...)
+    )
+    return keys[:limit] + ([f"... {len(keys) - limit} more"] if len(keys) > limit else [])
+
+
+class SweepStore:
+    """Reading and writing the files of one sweep folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.timeseries_dir = self.root / "timeseries"
+        self.runs_dir = self.root / "runs"
+
+    # -- manifest and design -------------------------------------------------
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or None when the folder holds none."""
+        path = self.root / MANIFEST
+        if not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise UserError(f"{path}: unreadable manifest ({error})") from None
+
+    def write_manifest(self, manifest: Mapping[str, Any]) -> None:
+        """Write the manifest atomically."""
+        _atomic_write(
+            self.root / MANIFEST,
+            lambda tmp: tmp.write_text(json.dumps(manifest, indent=2), "utf-8"),
+        )
+
+    def write_design(self, frame: pd.DataFrame) -> None:
+        """Write ``design.parquet`` atomically."""
+        _atomic_write(self.root / DESIGN, lambda tmp: frame.to_parquet(tmp, index=False))
+
+    def read_design(self) -> pd.DataFrame:
+        """The stored design table."""
+        return pd.read_parquet(self.root / DESIGN)
+
+    # -- batches ---------------------------------------------------------------
+    def committed_batches(self) -> list[int]:
+        """Numbers of the batches whose runs part exists."""
+        return sorted(_parts(self.runs_dir))
+
+    def clean(self) -> int:
+        """Delete temporary files and timeseries parts of uncommitted batches; return how many."""
+        removed = 0
+        committed = set(self.committed_batches())
+        for folder in (self.root, self.timeseries_dir, self.runs_dir):
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name.startswith(".") and path.name.endswith(".tmp"):
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        for batch, path in _parts(self.timeseries_dir).items():
+            if batch not in committed:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def next_batch(self) -> int:
+        """One more than any batch number on disk."""
+        numbers = [*_parts(self.runs_dir), *_parts(self.timeseries_dir)]
+        return max(numbers, default=0) + 1
+
+    def write_batch(self, batch: int, runs: pd.DataFrame, timeseries: pd.DataFrame | None) -> None:
+        """Write one batch: its timeseries part, then its runs part (the commit)."""
+        name = f"part-{batch:06d}.parquet"
+        if timeseries is not None and len(timeseries):
+            self.timeseries_dir.mkdir(exist_ok=True)
+            _atomic_write(
+                self.timeseries_dir / name, lambda tmp: timeseries.to_parquet(tmp, index=False)
+            )
+        self.runs_dir.mkdir(exist_ok=True)
+        _atomic_write(self.runs_dir / name, lambda tmp: runs.to_parquet(tmp, index=False))
+
+    def read_runs(self) -> pd.DataFrame:
+        """Every committed run row, sorted by run id; a retried run keeps its latest row."""
+        parts = _parts(self.runs_dir)
+        if not parts:
+            return pd.DataFrame(columns=["run_id", "status"])
+        frame = pd.concat([pd.read_parquet(parts[b]) for b in sorted(parts)], ignore_index=True)
+        frame = frame.drop_duplicates("run_id", keep="last")
+        return frame.sort_values("run_id", kind="stable").reset_index(drop=True)
+
+    def consolidate(self) -> Path:
+        """Rewrite ``runs.parquet`` from the committed parts."""
+        runs = self.read_runs()
+        _atomic_write(self.root / RUNS, lambda tmp: runs.to_parquet(tmp, index=False))
+        return self.root / RUNS
+
+    def read_timeseries(
+        self, columns: Sequence[str] | None = None, run_ids: Sequence[int] | None = None
+    ) -> pd.DataFrame:
+        """Per-step rows of committed batches, sorted by run id and step."""
+        import pyarrow.dataset as ds
+
+        committed = set(self.committed_batches())
+        files = [str(p) for b, p in sorted(_parts(self.timeseries_dir).items()) if b in committed]
+        if not files:
+            return pd.DataFrame(columns=list(columns or ["run_id", "step"]))
+        dataset = ds.dataset(files, format="parquet")
+        wanted = None if columns is None else list(dict.fromkeys(["run_id", "step", *columns]))
+        where = None if run_ids is None else ds.field("run_id").isin([int(k) for k in run_ids])
+        frame = dataset.to_table(columns=wanted, filter=where).to_pandas()
+        return frame.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
+
+    # -- one writer at a time --------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock on the folder (released by the OS even on kill -9)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / ".lock", "a+")  # held for the whole session
+        except OSError as error:
+            raise UserError(f"--out {self.root}: cannot write there ({error.strerror})") from None
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(
+                    f"--out {self.root}: another govsim sweep is writing to this folder"
+                ) from None
+            yield
+        finally:
+            handle.close()
+
+
+def prepare_folder(root: Path, config: Mapping[str, Any], overwrite: bool) -> dict[str, Any] | None:
+    """Decide what to do with ``root`` before a sweep: return the manifest to resume, or None to start.
+
+    Raises
+    ------
+    UserError
+        When the folder holds a sweep of another config (unless ``overwrite``),
+        or anything else that is not empty (unless ``overwrite``).
+    """
+    store = SweepStore(root)
+    root = Path(root)
+    manifest = store.read_manifest() if root.is_dir() else None
+    if manifest is not None and manifest.get("kind") == "sweep":
+        if manifest.get("config_hash") == config_hash(config):
+            return manifest
+        if not overwrite:
+            changed = (
+                ", ".join(config_diff(manifest.get("config", {}), config)) or "(formatting only)"
+            )
+            raise UserError(
+                f"--out {root}: holds a sweep of a different config (changed: {changed}); "
+                "resuming would mix results. Pass --overwrite to replace it, or choose another --out"
+            )
+    elif not _only_leftovers(root):
+        check_output_dir(root, overwrite)
+    if root.is_dir():
+        for path in root.iterdir():
+            if path.name == ".lock":
+                continue
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    return None
+
+
+class BatchWriter:
+    """Buffers finished runs and writes them as one batch when enough have gathered.
+
+    A batch is written when it holds ``max_runs`` runs or ``max_rows`` timeseries
+    rows, or ``max_seconds`` after its first run - few files, little lost on a kill.
+    """
+
+    def __init__(
+        self,
+        store: SweepStore,
+        max_runs: int = 256,
+        max_rows: int = 500_000,
+        max_seconds: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.max_runs, self.max_rows, self.max_seconds = max_runs, max_rows, max_seconds
+        self.batch = store.next_batch()
+        self._runs: list[dict[str, Any]] = []
+        self._frames: list[pd.DataFrame] = []
+        self._rows = 0
+        self._since = time.monotonic()
+        self.written = 0
+
+    def add(self, run: dict[str, Any], timeseries: pd.DataFrame | None) -> None:
+        """Buffer one run's row and its per-step rows."""
+        if not self._runs:
+            self._since = time.monotonic()
+        self._runs.append(run)
+        if timeseries is not None:
+            self._frames.append(timeseries)
+            self._rows += len(timeseries)
+
+    def due(self) -> bool:
+        """Whether the buffer should be written now."""
+        if not self._runs:
+            return False
+        full = len(self._runs) >= self.max_runs or self._rows >= self.max_rows
+        return full or time.monotonic() - self._since >= self.max_seconds
+
+    def flush(self) -> int:
+        """Write the buffer as one batch; return the number of runs written."""
+        if not self._runs:
+            return 0
+        runs = pd.DataFrame(self._runs)
+        runs["batch"] = self.batch
+        for column in ("error", "traceback"):
+            runs[column] = runs[column].astype("string")
+        timeseries = pd.concat(self._frames, ignore_index=True) if self._frames else None
+        self.store.write_batch(self.batch, runs, timeseries)
+        count = len(self._runs)
+        self.written += count
+        self.batch += 1
+        self._runs, self._frames, self._rows = [], [], 0
+        return count
+
+
+def _only_leftovers(root: Path) -> bool:
+    """True for a missing folder, or one holding only what a session killed before its manifest leaves."""
+    if not root.is_dir():
+        return not root.exists()
+    return all(p.name in (".lock", DESIGN) or p.name.endswith(".tmp") for p in root.iterdir())
+
+
+def _parts(folder: Path) -> dict[int, Path]:
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in folder.iterdir():
+        match = _PART.match(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return found
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, Mapping):
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(_flatten(value, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): data}

@@ -1,0 +1,128 @@
+"""Betweenness and weighted clustering of a graph given as a sparse adjacency.
+
+networkx defines the metrics the indicators report; these functions compute the
+same numbers (``nx.betweenness_centrality(G, normalized=True)`` and
+``nx.average_clustering(G, weight="weight")``, equal to about 1e-15, checked by
+``tests/sim/test_network_metrics.py``) with sparse products instead of a Python
+loop per node, which makes the organisational network's metrics about a hundred
+times cheaper (they were most of a default run's time).
+
+Nodes are ``0 .. n-1``; ``adjacency`` is a symmetric ``scipy.sparse`` matrix whose
+stored entries are the edges (an explicitly stored 0 is an edge of weight 0) and
+their weights, without self-loops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["average_clustering", "betweenness", "betweenness_centralization"]
+
+_BATCH = 256  # sources searched together; bounds memory at batch x n per array
+
+
+def betweenness(adjacency: sparse.sparray) -> np.ndarray:
+    """Normalised shortest-path betweenness of every node (hop counts, weights ignored).
+
+    Brandes (2001), "A faster algorithm for betweenness centrality", J. Math.
+    Sociol. 25:163, run from a batch of sources at once: the breadth-first search
+    advances every source's frontier with one sparse product per level, counting
+    shortest paths ``sigma``; dependencies ``delta`` then flow back level by level:
+
+        delta_s(v) = sum_{w : v precedes w} sigma_sv / sigma_sw (1 + delta_s(w))
+
+    and ``b(v) = sum_{s != v} delta_s(v) / ((n - 1)(n - 2))`` as networkx normalises
+    it for undirected graphs.
+
+    Examples
+    --------
+    >>> star = sparse.csr_array(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=float))
+    >>> betweenness(star).tolist()
+    [1.0, 0.0, 0.0]
+    """
+    hops = sparse.csr_array(adjacency, dtype=np.float64, copy=True)
+    hops.data[:] = 1.0
+    n = hops.shape[0]
+    total = np.zeros(n)
+    if n < 3:
+        return total
+    for first in range(0, n, _BATCH):
+        sources = np.arange(first, min(first + _BATCH, n))
+        total += _dependencies(hops, sources)
+    return total / ((n - 1) * (n - 2))
+
+
+def _dependencies(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
+    """Sum over ``sources`` of each node's Brandes dependency on them."""
+    n = hops.shape[0]
+    rows = np.arange(sources.size)
+    level = np.full((sources.size, n), -1)
+    sigma = np.zeros((sources.size, n))
+    level[rows, sources] = 0
+    sigma[rows, sources] = 1.0
+    depth = 0
+    while True:
+        frontier = np.where(level == depth, sigma, 0.0)
+        reached = (hops @ frontier.T).T  # paths into each node from this level
+        new = (reached > 0) & (level < 0)
+        if not new.any():
+            break
+        depth += 1
+        level[new] = depth
+        sigma[new] = reached[new]
+    delta = np.zeros_like(sigma)
+    safe_sigma = np.where(sigma > 0, sigma, 1.0)
+    for d in range(depth, 0, -1):
+        coeff = np.where(level == d, (1.0 + delta) / safe_sigma, 0.0)
+        pulled = (hops @ coeff.T).T
+        delta += np.where(level == d - 1, sigma * pulled, 0.0)
+    delta[rows, sources] = 0.0
+    return delta.sum(axis=0)
+
+
+def betweenness_centralization(adjacency: sparse.sparray) -> float:
+    """Freeman centralisation of normalised betweenness, in [0, 1] (1 for a star).
+
+    ``sum_v (max b - b_v) / (n - 1)``: a star's hub has normalised betweenness 1
+    and its leaves 0, the largest spread possible.
+    """
+    n = adjacency.shape[0]
+    if n < 3 or adjacency.nnz == 0:
+        return 0.0
+    b = betweenness(adjacency)
+    return float(np.sum(b.max() - b)) / (n - 1)
+
+
+def average_clustering(adjacency: sparse.sparray) -> float:
+    """Mean weighted clustering coefficient over all nodes (networkx's definition).
+
+    Onnela et al. (2005), "Intensity and coherence of motifs in weighted complex
+    networks", Phys. Rev. E 71:065103: with weights scaled by the largest,
+    ``w_hat = w / max(w)``,
+
+        c_u = sum_{v, w} (w_hat_uv w_hat_uw w_hat_vw)^(1/3) / (k_u (k_u - 1))
+
+    over ordered pairs of neighbours, 0 below two neighbours; the diagonal of the
+    cube of ``w_hat^(1/3)`` is that sum.
+
+    Examples
+    --------
+    >>> triangle = sparse.csr_array(np.ones((3, 3)) - np.eye(3))
+    >>> average_clustering(triangle)
+    1.0
+    """
+    n = adjacency.shape[0]
+    if n == 0:
+        return 0.0
+    scaled = sparse.csr_array(adjacency, dtype=np.float64, copy=True)
+    heaviest = scaled.data.max() if scaled.nnz else 0.0
+    if heaviest <= 0.0:
+        return 0.0
+    scaled.data = np.cbrt(scaled.data / heaviest)
+    cycles = ((scaled @ scaled) * scaled).sum(axis=1)  # diagonal of the cube
+    degree = np.diff(scaled.indptr).astype(np.float64)
+    pairs = degree * (degree - 1.0)
+    clustering = np.divide(cycles, pairs, out=np.zeros(n), where=pairs > 0)
+    # Python's float sum, in node order, as networkx averages
+    return sum(clustering.tolist()) / n

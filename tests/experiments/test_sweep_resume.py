@@ -1,0 +1,189 @@
+"""Storage and faults: streaming batches, resume after Ctrl-C or kill -9, failing runs, config changes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.errors import UserError
+from experiments.runner import execute_run
+from experiments.sweep import execute, load_results
+from experiments.sweep.execute import RunOutcome, run_sweep
+from tests.experiments.sweep_helpers import (
+    GRID,
+    GRID_ROWS_PER_RUN,
+    GRID_RUNS,
+    grid_config,
+    write_config,
+)
+
+
+def check_complete(out: Path, runs: int = GRID_RUNS) -> pd.DataFrame:
+    """Every run stored once, every per-step row once; returns the runs table."""
+    results = load_results(out)
+    assert sorted(results.runs["run_id"]) == list(range(runs))
+    assert not results.runs["run_id"].duplicated().any()
+    series = results.timeseries()
+    assert not series.duplicated(["run_id", "step"]).any()
+    assert len(series) == (results.runs["status"] == "ok").sum() * GRID_ROWS_PER_RUN
+    consolidated = pd.read_parquet(out / "runs.parquet")
+    assert sorted(consolidated["run_id"]) == list(range(runs))
+    return results.runs
+
+
+def test_interrupted_sweep_resumes_without_recomputing(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    seen: list[int] = []
+
+    def interrupt_after_five(outcome: RunOutcome) -> None:
+        seen.append(outcome.run_id)
+        if len(seen) == 5:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(
+            grid_config(),
+            out,
+            workers=1,
+            progress=False,
+            batch_runs=2,
+            on_outcome=interrupt_after_five,
+        )
+    assert (
+        len(load_results(out).runs) == 5
+    )  # the 5th run, still buffered, was written on the way out
+
+    again: list[int] = []
+    summary = run_sweep(
+        grid_config(), out, workers=1, progress=False, on_outcome=lambda o: again.append(o.run_id)
+    )
+    assert len(again) == GRID_RUNS - 5 and not set(again) & set(seen)
+    assert summary.complete and summary.ok == GRID_RUNS and summary.ran == GRID_RUNS - 5
+    check_complete(out)
+    # a third call finds nothing to do
+    third: list[int] = []
+    run_sweep(
+        grid_config(), out, workers=1, progress=False, on_outcome=lambda o: third.append(o.run_id)
+    )
+    assert third == []
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume(tmp_path: Path) -> None:
+    config = write_config(tmp_path, GRID.replace("replicates: 2", "replicates: 6"))
+    out = tmp_path / "sweep"
+    govsim = str(Path(sys.executable).with_name("govsim"))  # the console script of this venv
+    command = [
+        govsim,
+        "sweep",
+        str(config),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--batch-runs",
+        "3",
+        "--quiet",
+    ]
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((out / "runs").glob("part-*.parquet"))) < 2:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    _, stderr = process.communicate()
+    assert process.returncode == -signal.SIGKILL, stderr.decode()
+    committed = len(load_results(out).runs)
+    assert 0 < committed < 48, "the kill should land mid-sweep"
+    # what a kill can leave behind: a half-written temp file and a part whose batch never committed
+    (out / "timeseries" / ".part-000099.parquet.123.tmp").write_bytes(b"PAR1 half written")
+    orphan = out / "timeseries" / "part-000098.parquet"
+    orphan.write_bytes((out / "timeseries" / "part-000001.parquet").read_bytes())
+    assert len(load_results(out).timeseries()) == committed * GRID_ROWS_PER_RUN  # readers skip both
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"ran {48 - committed} " in done.stdout
+    assert not orphan.exists()
+    runs = load_results(out).runs
+    assert sorted(runs["run_id"]) == list(range(48)) and (runs["status"] == "ok").all()
+    series = load_results(out).timeseries()
+    assert not series.duplicated(["run_id", "step"]).any() and len(series) == 48 * GRID_ROWS_PER_RUN
+
+
+def test_failing_run_is_recorded_and_the_sweep_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fragile(task):  # type: ignore[no-untyped-def]
+        if task.variant == "service" and task.replicate == 1:
+            raise FloatingPointError("budget went negative")
+        return execute_run(task)
+
+    monkeypatch.setattr(execute, "execute_run", fragile)
+    out = tmp_path / "sweep"
+    summary = run_sweep(grid_config(), out, workers=1, progress=False)
+    assert (
+        summary.failed == summary.failed_now == 4
+        and summary.ok == GRID_RUNS - 4
+        and summary.complete
+    )
+    runs = check_complete(out)
+    failed = runs[runs["status"] == "failed"]
+    assert set(failed["variant"]) == {"service"} and set(failed["replicate"]) == {1}
+    assert (failed["error"] == "FloatingPointError: budget went negative").all()
+    assert failed["traceback"].str.contains("in fragile").all()
+    assert failed["final_mean_trust"].isna().all()
+    # failed runs count as done on resume, unless retried
+    monkeypatch.setattr(execute, "execute_run", execute_run)
+    assert run_sweep(grid_config(), out, workers=1, progress=False).ran == 0
+    retried = run_sweep(grid_config(), out, workers=1, progress=False, retry_failed=True)
+    assert retried.ran == 4 and retried.failed == 0
+    assert (check_complete(out)["status"] == "ok").all()
+
+
+def test_changed_config_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    run_sweep(grid_config(), out, workers=1, progress=False)
+    changed = grid_config(GRID.replace("[0.2, 0.8]", "[0.2, 0.5, 0.8]"))
+    with pytest.raises(
+        UserError, match=r"different config \(changed: sweep\.parameters\.model\.decentralization"
+    ):
+        run_sweep(changed, out, workers=1, progress=False)
+    summary = run_sweep(changed, out, workers=1, progress=False, overwrite=True)
+    assert summary.total == summary.ran == 24
+    assert len(load_results(out).runs) == 24
+
+
+def test_folder_with_other_files_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(UserError, match="not empty"):
+        run_sweep(grid_config(), out, workers=1, progress=False)
+    assert (out / "notes.txt").exists()
+
+
+def test_batches_are_few_and_manifest_records_provenance(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    run_sweep(
+        grid_config(), out, workers=1, progress=False, batch_runs=6, command=["govsim", "sweep"]
+    )
+    assert len(list((out / "runs").glob("part-*.parquet"))) == 3  # 16 runs in batches of 6
+    results = load_results(out)
+    manifest = results.manifest
+    assert manifest["config"]["sweep"]["design"] == "grid" and len(manifest["config_hash"]) == 64
+    assert manifest["design"]["points"] == 4 and manifest["runs"]["total"] == GRID_RUNS
+    assert {"numpy", "SALib", "dask", "pyarrow"} <= set(manifest["versions"])
+    assert "git_commit" in manifest and manifest["sessions"][0]["command"] == ["govsim", "sweep"]
+    assert manifest["status"] == {"total": 16, "ok": 16, "failed": 0, "pending": 0}
+    # every row says which run, point, replicate and seed it belongs to
+    series = results.timeseries()
+    assert {"run_id", "variant", "point", "replicate", "seed", "step"} <= set(series.columns)
+    assert list(series.columns[6:]) == ["mean_trust", "participation_rate"]
+    assert os.path.getsize(out / "design.parquet") > 0
