@@ -4,9 +4,10 @@ A ``govsim run`` folder (``manifest.json`` of kind ``run`` + ``timeseries.parque
 gives: indicators over time by variant with 95% bands, the final-state comparison
 with error bars, and a network snapshot. A ``govsim sweep`` folder gives heatmaps
 over two swept keys (grid designs), sensitivity indices (Sobol and Morris designs)
-and the network snapshot. The snapshot rebuilds run 0 (the first variant's
-replicate 0, or the sweep's run 0) from the manifest's resolved config and seed,
-runs it to its last step, and checks it against the stored final state.
+and the network snapshot. The snapshot rebuilds one run (a run folder: the first
+variant's replicate 0; a sweep: its lowest-numbered successful run) from the
+manifest's resolved config and seed, runs it to its last step, checks it against the
+stored final state, and draws its collaboration graph.
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ KIND_STYLES: dict[str, KindStyle] = {
     "government": KindStyle("#0072B2", "s", "Government", 80.0),
 }
 _KIND_ORDER = ("citizen", "enterprise", "social_org", "government")
+_CITIZEN_EDGE = "#1f4e66"  # outline of a co-producing citizen: darker than its fill
 _ORG_EDGE_KINDS = frozenset({"regulation", "partnership", "cooperation", "hierarchy"})
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 
@@ -403,9 +404,6 @@ def draw_collaboration_graph(
             columnspacing=1.0,
             **placement,
         )
-
-
-_CITIZEN_EDGE = "#1f4e66"
 
 
 def _legend_handles() -> list:

@@ -74,9 +74,6 @@ def plot_timeseries(
     title: str | None = None,
 ) -> list[Path]:
     """Indicators over time by group, mean with 95% confidence band; returns the files written."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     names = list(dict.fromkeys(frame[group]))

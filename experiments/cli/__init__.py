@@ -8,6 +8,7 @@ which :func:`main` prints as a one-paragraph message with exit code 2.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -37,6 +38,8 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning user errors into exit code 2 with a message."""
+    # figures are files here, whatever display the shell has
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         # outside standalone mode click returns a command's typer.Exit code instead of raising it
         code = app(args=argv, standalone_mode=False)

@@ -114,7 +114,7 @@ def rerun(
 
     Prints OK (exit 0) or the differences (exit 1).
     """
-    from experiments.sweep.rerun import rerun as rerun_run
+    from experiments.sweep.replay import rerun as rerun_run
 
     report = rerun_run(folder, run_id)
     who = ", ".join(f"{k}={v}" for k, v in report.identity.items())

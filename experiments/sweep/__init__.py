@@ -37,7 +37,7 @@ _HOMES = {
     "sensitivity_indices": "experiments.sweep.sensitivity",
     "plot_heatmaps": "experiments.sweep.figures",
     "plot_sensitivity": "experiments.sweep.figures",
-    "rerun": "experiments.sweep.rerun",
+    "rerun": "experiments.sweep.replay",
     "run_sweep": "experiments.sweep.execute",
 }
 

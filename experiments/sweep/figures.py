@@ -60,9 +60,6 @@ def plot_heatmaps(
     ys = sorted(results.design.points[y].unique())
     variants = results.variants
 
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     grids = {v: _cells(means, v, xs, ys) for v in variants}
@@ -114,9 +111,6 @@ def plot_sensitivity(
     """
     if indices.empty:
         raise UserError("no sensitivity indices to plot")
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     sobol = indices["method"].iloc[0] == "sobol"

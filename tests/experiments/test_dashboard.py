@@ -202,6 +202,7 @@ ALL_IMAGES_LOADED = (
 )
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_dashboard_in_browser(dashboard_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
