@@ -13,7 +13,10 @@ from benchmarks.harness import format_report, run_benchmarks, run_case
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the table (or one case's JSON with --json)."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Speed and memory benchmarks of govsim; see docs/PERFORMANCE.md.",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, under 30 s")
     parser.add_argument(
         "--case", action="append", choices=sorted(CASES), help="run only this case (repeatable)"

@@ -64,11 +64,16 @@ def coproduction_only(citizens: int):
 
 
 @contextlib.contextmanager
-def _collection_timer(model) -> Iterator[list[float]]:
-    """Time the data collection inside each ``model.step()``: indicators and recording."""
+def _collection_timer(model) -> Iterator[tuple[list[float], list[float]]]:
+    """Time the data collection inside each ``model.step()``.
+
+    Yields two lists, one entry per step: the time spent computing the indicators
+    and the time the DataCollector spent recording them.
+    """
     import sim.model
 
-    spent: list[float] = []
+    computing: list[float] = []
+    recording: list[float] = []
     compute = sim.model.compute_indicators
     collect = model.datacollector.collect
 
@@ -77,35 +82,35 @@ def _collection_timer(model) -> Iterator[list[float]]:
         try:
             return compute(m)
         finally:
-            spent.append(time.perf_counter() - start)
+            computing.append(time.perf_counter() - start)
 
     def timed_collect(m):
         start = time.perf_counter()
         try:
             collect(m)
         finally:
-            spent[-1] += time.perf_counter() - start
+            recording.append(time.perf_counter() - start)
 
     sim.model.compute_indicators = timed_compute
     model.datacollector.collect = timed_collect
     try:
-        yield spent
+        yield computing, recording
     finally:
         sim.model.compute_indicators = compute
         del model.datacollector.collect
 
 
-def timed_steps(model, steps: int) -> tuple[list[float], list[float], list[float]]:
-    """Run ``steps`` steps: per-step wall times, CPU times, and the data-collection part."""
-    durations: list[float] = []
+def timed_steps(model, steps: int) -> dict[str, list[float]]:
+    """Run ``steps`` steps; per step: wall time, CPU time, indicators and recording time."""
+    wall: list[float] = []
     cpu: list[float] = []
-    with _collection_timer(model) as collection:
+    with _collection_timer(model) as (computing, recording):
         for _ in range(steps):
             start, start_cpu = time.perf_counter(), time.process_time()
             model.step()
-            durations.append(time.perf_counter() - start)
+            wall.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
-    return durations, cpu, collection
+    return {"wall": wall, "cpu": cpu, "indicators": computing, "recording": recording}
 
 
 def spmv_ms(model, repeats: int) -> tuple[float, float]:
@@ -123,17 +128,23 @@ def spmv_ms(model, repeats: int) -> tuple[float, float]:
     return 1e3 * statistics.median(wall), 1e3 * statistics.median(cpu)
 
 
-def _step_summary(
-    citizens: int, durations: list[float], cpu: list[float], collection: list[float]
-) -> Measurement:
-    step = statistics.median(durations)
-    shares = [c / d for c, d in zip(collection, durations, strict=True)]
+def _step_summary(citizens: int, timings: dict[str, list[float]]) -> Measurement:
+    wall = timings["wall"]
+    step = statistics.median(wall)
+
+    def share(part: str) -> float:
+        return statistics.median(p / w for p, w in zip(timings[part], wall, strict=True))
+
     return {
         "step_ms": 1e3 * step,
-        "step_cpu_ms": 1e3 * statistics.median(cpu),
+        "step_cpu_ms": 1e3 * statistics.median(timings["cpu"]),
         "agent_steps_per_s": citizens / step,
-        "collection_share": statistics.median(shares),
-        "collection_ms": 1e3 * statistics.median(collection),
+        "indicators_share": share("indicators"),
+        "recording_share": share("recording"),
+        "collection_share": statistics.median(
+            (i + r) / w
+            for i, r, w in zip(timings["indicators"], timings["recording"], wall, strict=True)
+        ),
     }
 
 
@@ -142,18 +153,17 @@ def default_run(replicates: int, steps: int = 200) -> Measurement:
     from sim import GovernanceModel, ModelParams
 
     GovernanceModel(ModelParams(citizens=100), rng=0).run(2)  # warm caches, not imports
-    totals, totals_cpu, setups, steps_all, cpu_all, collection = [], [], [], [], [], []
+    totals, totals_cpu, setups = [], [], []
+    timings: dict[str, list[float]] = {"wall": [], "cpu": [], "indicators": [], "recording": []}
     for seed in range(replicates):
         start, start_cpu = time.perf_counter(), time.process_time()
         model = GovernanceModel(ModelParams(), rng=seed)
         built = time.perf_counter()
-        durations, cpu, spent = timed_steps(model, steps)
+        for part, values in timed_steps(model, steps).items():
+            timings[part] += values
         totals.append(time.perf_counter() - start)
         totals_cpu.append(time.process_time() - start_cpu)
         setups.append(built - start)
-        steps_all += durations
-        cpu_all += cpu
-        collection += spent
     citizens = ModelParams().citizens
     return {
         "citizens": citizens,
@@ -162,7 +172,7 @@ def default_run(replicates: int, steps: int = 200) -> Measurement:
         "run_s": statistics.median(totals),
         "run_cpu_s": statistics.median(totals_cpu),
         "setup_s": statistics.median(setups),
-        **_step_summary(citizens, steps_all, cpu_all, collection),
+        **_step_summary(citizens, timings),
         "peak_mb": peak_memory_mb(),
     }
 
@@ -202,7 +212,7 @@ def model_steps(
     model = GovernanceModel(params, rng=1, agent_views=agent_views)
     setup = time.perf_counter() - start
     memory_built = peak_memory_mb()
-    durations, cpu, collection = timed_steps(model, steps)
+    timings = timed_steps(model, steps)
     total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     product, product_cpu = spmv_ms(model, spmv_repeats)
     return {
@@ -212,11 +222,47 @@ def model_steps(
         "setup_s": setup,
         "run_s": total,
         "run_cpu_s": total_cpu,
-        **_step_summary(citizens, durations, cpu, collection),
+        **_step_summary(citizens, timings),
         "spmv_ms": product,
         "spmv_cpu_ms": product_cpu,
         "setup_peak_mb": memory_built,
         "peak_mb": peak_memory_mb(),
+    }
+
+
+def phase_costs(citizens: int, steps: int) -> Measurement:
+    """CPU time of each phase of a step, and of the indicators, in sparse products.
+
+    Runs the phases one by one as ``GovernanceModel.step`` does (events aside), so
+    each can be timed; CPU time, because the question is what the code costs.
+    """
+    from sim import GovernanceModel, ModelParams
+    from sim.indicators import compute_indicators
+    from sim.phases import PHASES
+
+    model = GovernanceModel(ModelParams(citizens=citizens), rng=1, agent_views=False)
+    model.run(3)
+    spent: dict[str, list[float]] = {name: [] for name, _ in PHASES}
+    spent["indicators"] = []
+    for _ in range(steps):
+        model.steps += 1
+        model.ledger.start_step()
+        for name, phase in PHASES:
+            start = time.process_time()
+            phase(model)
+            spent[name].append(time.process_time() - start)
+        start = time.process_time()
+        model.indicators = compute_indicators(model)
+        spent["indicators"].append(time.process_time() - start)
+        model.datacollector.collect(model)
+    product = spmv_ms(model, 50)[1]
+    phase_ms = {name: 1e3 * statistics.fmean(times) for name, times in spent.items()}
+    return {
+        "citizens": citizens,
+        "steps": steps,
+        "spmv_cpu_ms": product,
+        "step_cpu_ms": sum(phase_ms.values()),
+        "phase_ms": phase_ms,
     }
 
 
@@ -269,14 +315,14 @@ CASES: dict[str, Case] = {
             "co-production only, Barabasi-Albert graph, govsim (array phases)",
             model_steps,
             {"citizens": 10_000, "steps": 100, "coproduction": True},
-            {"citizens": 2_000, "steps": 50, "coproduction": True},
+            {"citizens": 10_000, "steps": 40, "coproduction": True},
         ),
         Case(
             "coproduction_mesa",
             "co-production only, the same graph and start, idiomatic Mesa reference",
             mesa_reference,
             {"citizens": 10_000, "steps": 5},
-            {"citizens": 2_000, "steps": 5},
+            {"citizens": 10_000, "steps": 3},
         ),
         Case(
             "full_10k",
@@ -297,6 +343,13 @@ CASES: dict[str, Case] = {
             "full model with Mesa agent views",
             model_steps,
             {"citizens": 100_000, "steps": 10, "agent_views": True},
+            None,
+        ),
+        Case(
+            "phase_costs",
+            "full model, CPU time of each phase in sparse products",
+            phase_costs,
+            {"citizens": 100_000, "steps": 30},
             None,
         ),
         Case(

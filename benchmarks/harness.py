@@ -155,6 +155,7 @@ def targets(report: Report, cpu: bool = False) -> list[Target]:
     per_citizen_small = _ratio(get("full_10k", "step_ms"), get("full_10k", "citizens"))
     per_citizen_big = _ratio(get(biggest, "step_ms"), get(biggest, "citizens"))
     collection = [r["collection_share"] for r in report.results.values() if "collection_share" in r]
+    recording = [r["recording_share"] for r in report.results.values() if "recording_share" in r]
     size = report.results.get("coproduction", {}).get("citizens", 10_000)
     large_size = report.results.get(large, {}).get("citizens", 100_000)
     big_size = report.results.get(biggest, {}).get("citizens", 1_000_000)
@@ -216,6 +217,13 @@ def targets(report: Report, cpu: bool = False) -> list[Target]:
             "of a step",
             at_most=True,
         ),
+        Target(
+            "recording alone (DataCollector): largest share of a step",
+            max(recording) if recording else None,
+            0.10,
+            "of a step",
+            at_most=True,
+        ),
     ]
 
 
@@ -234,6 +242,10 @@ def _number(value: Any, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.1f}%"
+
+
 def format_report(report: Report) -> str:
     """The report as Markdown: machine, one row per case, then the targets."""
     m = report.machine
@@ -243,12 +255,11 @@ def format_report(report: Report) -> str:
         f"networkx {m.get('networkx', '?')}, Mesa {m.get('mesa', '?')}; {m.get('cpus', '?')} CPUs, "
         f"load average {m.get('load_average', '?')} before, {m.get('load_average_after', '?')} after.",
         "",
-        "| case | citizens | set-up s | step ms | step CPU ms | agent-steps/s | data collection "
-        "| sparse product ms | run s | peak MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | citizens | set-up s | step ms | step CPU ms | agent-steps/s | indicators "
+        "| recording | sparse product ms | run s | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in report.results.items():
-        share = r.get("collection_share")
         lines.append(
             "| "
             + " | ".join(
@@ -259,7 +270,8 @@ def format_report(report: Report) -> str:
                     _number(r.get("step_ms")),
                     _number(r.get("step_cpu_ms")),
                     _number(r.get("agent_steps_per_s")),
-                    "-" if share is None else f"{100 * share:.1f}%",
+                    _percent(r.get("indicators_share")),
+                    _percent(r.get("recording_share")),
                     _number(r.get("spmv_ms")),
                     _number(r.get("run_s")),
                     _number(r.get("peak_mb")),
@@ -268,7 +280,22 @@ def format_report(report: Report) -> str:
             + " |"
         )
     for name, error in report.errors.items():
-        lines.append(f"| {name} | failed: {error} ||||||||| ")
+        lines.append(f"| {name} | failed: {error} |||||||||| ")
+    costs = report.results.get("phase_costs")
+    if costs:
+        product = costs["spmv_cpu_ms"]
+        lines += [
+            "",
+            f"Where a step goes (full model, {costs['citizens']:,} citizens, CPU time; "
+            f"one sparse product = {product:.3g} ms):",
+            "",
+            "| phase | ms | sparse products |",
+            "|---|---:|---:|",
+        ]
+        for phase, ms in costs["phase_ms"].items():
+            lines.append(f"| {phase} | {ms:.3g} | {ms / product:.1f} |")
+        total = costs["step_cpu_ms"]
+        lines.append(f"| **step** | {total:.3g} | {total / product:.1f} |")
     lines += [
         "",
         "| target | limit | wall clock | met | CPU time | met |",

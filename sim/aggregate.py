@@ -22,10 +22,7 @@ def by_jurisdiction(
     >>> by_jurisdiction(np.array([0, 1, 1]), np.array([1.0, 2.0, 3.0]), 2).tolist()
     [1.0, 5.0]
     """
-    if values.ndim == 1 and values.dtype == bool:
-        # counting the true entries is exact and several times cheaper than float weights
-        return np.bincount(jurisdiction[values], minlength=n_jurisdictions).astype(np.float64)
-    if values.ndim == 1:
+    if values.ndim == 1:  # flags (bool) count exactly as weights of 0 and 1
         return np.bincount(jurisdiction, weights=values, minlength=n_jurisdictions)
     return np.stack(
         [
@@ -40,9 +37,7 @@ def mean_by_jurisdiction(
     jurisdiction: np.ndarray, values: np.ndarray, population: np.ndarray
 ) -> np.ndarray:
     """Mean of ``values`` within each jurisdiction (0 where a jurisdiction is empty)."""
-    if values.dtype != bool:
-        values = values.astype(np.float64, copy=False)
-    sums = by_jurisdiction(jurisdiction, values, population.size)
+    sums = by_jurisdiction(jurisdiction, values.astype(np.float64, copy=False), population.size)
     safe = np.maximum(population, 1.0)
     return sums / (safe if sums.ndim == 1 else safe[:, None])
 
@@ -94,7 +89,8 @@ def gini_of_sorted(ascending: np.ndarray) -> float:
     # numpy's pairwise sum, not np.dot: BLAS splits long dot products across threads,
     # which costs more than the sum and makes its last bits depend on the thread count
     weighted = (np.arange(1.0, n + 1.0) * x).sum()
-    return float(np.clip((2.0 * weighted / (n * total)) - (n + 1.0) / n, 0.0, 1.0))
+    coefficient = float((2.0 * weighted / (n * total)) - (n + 1.0) / n)
+    return min(1.0, max(0.0, coefficient))  # clipped as np.clip would (0.0 wins a tie with -0.0)
 
 
 def strength_centralization(strength: np.ndarray) -> float:

@@ -1,10 +1,11 @@
 """Indicators of good governance (善治), computed once per step.
 
 Each indicator is a model-level number; :data:`INDICATORS` lists them with a
-description, and the model's Mesa ``DataCollector`` has one reporter per entry.
-Expensive network metrics of the organisational network (clustering,
-betweenness centralisation) are recomputed every ``metrics.network_metrics_every``
-steps and carried forward in between.
+description, and the model's Mesa ``DataCollector`` (:class:`IndicatorCollector`)
+has one reporter per entry. Expensive network metrics of the organisational
+network (clustering, betweenness centralisation) are recomputed every
+``metrics.network_metrics_every`` steps, if the ties changed, and carried forward
+in between. See ``docs/PERFORMANCE.md`` for what each part costs.
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ def _tie_state(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
 def _ties_changed(model: GovernanceModel, state: tuple[np.ndarray, np.ndarray]) -> bool:
     """Whether any tie appeared, disappeared or changed weight since ``state``."""
     ties = model.org_ties
-    return not (np.array_equal(ties.active, state[0]) and np.array_equal(ties.weight, state[1]))
+    return not ((ties.active == state[0]).all() and (ties.weight == state[1]).all())
 
 
 def _org_structure(model: GovernanceModel) -> dict[str, float]:

@@ -199,4 +199,3 @@ class GovernanceModel(mesa.Model):
             sync_org_ties(self._graph, self.org_ties, self.node_ids)
             self._org_ties_dirty = False
         return self._graph
-

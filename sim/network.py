@@ -88,18 +88,19 @@ def build_social_graph(n: int, spec: NetworkParams, rng: np.random.Generator) ->
 
 
 def barabasi_albert_graph(n: int, m: int, rng: np.random.Generator) -> nx.Graph:
-    """``nx.barabasi_albert_graph(n, m, seed=rng)``, draw for draw, five times faster.
+    """``nx.barabasi_albert_graph(n, m, seed=rng)``, draw for draw, without its overhead.
 
     Barabasi & Albert (1999), "Emergence of scaling in random networks", Science
     286:509. networkx grows a star on ``m + 1`` nodes by preferential attachment:
     each new node draws uniformly from the list of edge endpoints until it has ``m``
     distinct targets. Each draw goes through ``random.Random.choice`` on top of the
     numpy generator (``_randbelow`` by rejection on ``getrandbits``, which takes one
-    32-bit word from ``Generator.bytes``); at a million nodes that overhead costs
-    about 30 s. This function makes the same draws from the same words, in bulk,
-    and adds the same edges in the same order, so the graph (nodes, edges and
-    neighbour order) and the generator's state afterwards are identical to
-    networkx's (``tests/sim/test_network_speed.py`` checks it against networkx).
+    32-bit word from ``Generator.bytes``), 25-30 s at a million nodes. This function
+    makes the same draws from the same words, drawn in bulk, and adds the same edges
+    in the same order (about 10 s at a million nodes, most of it networkx building
+    the graph), so the graph (nodes, edges and neighbour order) and the generator's
+    state afterwards are identical to networkx's (``tests/sim/test_fast_paths.py``
+    checks it against networkx).
 
     Examples
     --------
@@ -111,7 +112,9 @@ def barabasi_albert_graph(n: int, m: int, rng: np.random.Generator) -> nx.Graph:
     if not 1 <= m < n:
         raise nx.NetworkXError(f"Barabasi-Albert network must have 1 <= m < n, m = {m}, n = {n}")
     start = rng.bit_generator.state
-    words = _random_words(rng, 3 * m * n + 1024)
+    # about 1.4 words per draw: a rejection sampler on the next power of two
+    chunk = 3 * m * n // 2 + 1024
+    words = _random_words(rng, chunk)
     used = 0
     # endpoint list of the initial star: the hub m times, each leaf once
     repeated = [0] * m + list(range(1, m + 1))
@@ -119,10 +122,10 @@ def barabasi_albert_graph(n: int, m: int, rng: np.random.Generator) -> nx.Graph:
     for source in range(m + 1, n):
         bound = len(repeated)
         shift = 32 - bound.bit_length()  # getrandbits(k) keeps the top k bits of a word
-        if used + 64 * m > len(words):
-            words.extend(_random_words(rng, m * n + 1024))
         targets: set[int] = set()
         while len(targets) < m:
+            if used == len(words):
+                words.extend(_random_words(rng, chunk // 4 + 1024))
             pick = words[used] >> shift
             used += 1
             if pick < bound:  # otherwise rejected, as in random.Random._randbelow

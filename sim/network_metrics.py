@@ -20,6 +20,7 @@ from scipy import sparse
 __all__ = ["average_clustering", "betweenness", "betweenness_centralization"]
 
 _BATCH = 256  # sources searched together; bounds memory at batch x n per array
+_DENSE_UP_TO = 1024  # nodes up to which clustering uses a dense n x n array
 
 
 def betweenness(adjacency: sparse.sparray) -> np.ndarray:
@@ -54,31 +55,31 @@ def betweenness(adjacency: sparse.sparray) -> np.ndarray:
 
 
 def _dependencies(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
-    """Sum over ``sources`` of each node's Brandes dependency on them."""
+    """Sum over ``sources`` of each node's Brandes dependency on them.
+
+    Arrays are node x source, so that each level is one sparse product ``hops @ X``.
+    """
     n = hops.shape[0]
-    rows = np.arange(sources.size)
-    level = np.full((sources.size, n), -1)
-    sigma = np.zeros((sources.size, n))
-    level[rows, sources] = 0
-    sigma[rows, sources] = 1.0
-    depth = 0
+    columns = np.arange(sources.size)
+    sigma = np.zeros((n, sources.size))
+    sigma[sources, columns] = 1.0
+    seen = sigma > 0
+    levels = [seen.copy()]  # levels[d]: which nodes are d hops from each source
     while True:
-        frontier = np.where(level == depth, sigma, 0.0)
-        reached = (hops @ frontier.T).T  # paths into each node from this level
-        new = (reached > 0) & (level < 0)
+        reached = hops @ (sigma * levels[-1])  # paths into each node from this level
+        new = (reached > 0) & ~seen
         if not new.any():
             break
-        depth += 1
-        level[new] = depth
-        sigma[new] = reached[new]
+        seen |= new
+        sigma += reached * new
+        levels.append(new)
     delta = np.zeros_like(sigma)
-    safe_sigma = np.where(sigma > 0, sigma, 1.0)
-    for d in range(depth, 0, -1):
-        coeff = np.where(level == d, (1.0 + delta) / safe_sigma, 0.0)
-        pulled = (hops @ coeff.T).T
-        delta += np.where(level == d - 1, sigma * pulled, 0.0)
-    delta[rows, sources] = 0.0
-    return delta.sum(axis=0)
+    safe_sigma = np.where(seen, sigma, 1.0)
+    for d in range(len(levels) - 1, 0, -1):
+        coeff = (1.0 + delta) / safe_sigma * levels[d]
+        delta += sigma * (hops @ coeff) * levels[d - 1]
+    delta[sources, columns] = 0.0
+    return delta.sum(axis=1)
 
 
 def betweenness_centralization(adjacency: sparse.sparray) -> float:
@@ -120,7 +121,9 @@ def average_clustering(adjacency: sparse.sparray) -> float:
     if heaviest <= 0.0:
         return 0.0
     scaled.data = np.cbrt(scaled.data / heaviest)
-    cycles = ((scaled @ scaled) * scaled).sum(axis=1)  # diagonal of the cube
+    # diagonal of the cube; a dense right-hand side is cheaper for small networks
+    right = scaled.toarray() if n <= _DENSE_UP_TO else scaled
+    cycles = np.asarray(((scaled @ right) * right).sum(axis=1)).ravel()
     degree = np.diff(scaled.indptr).astype(np.float64)
     pairs = degree * (degree - 1.0)
     clustering = np.divide(cycles, pairs, out=np.zeros(n), where=pairs > 0)

@@ -45,9 +45,7 @@ def committed_spending(model: GovernanceModel) -> np.ndarray:
     gov = model.governments
     n_j = gov.n_jurisdictions
     cit = model.citizens
-    per_j = levers.participation_reward * by_jurisdiction(
-        cit.jurisdiction, cit.cooperate, n_j
-    )
+    per_j = levers.participation_reward * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
     ent = model.enterprises
     if len(ent):
         compliant = (~ent.violating).astype(np.float64)

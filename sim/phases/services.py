@@ -134,8 +134,11 @@ def score_citizens(model: GovernanceModel) -> None:
     cit = model.citizens
     gov = model.governments
     standard = model.params.services.service_standard
-    # np.take gathers rows of a J x D table per citizen much faster than fancy indexing
-    need = cit.need * np.take(gov.demand_multiplier, cit.jurisdiction, axis=0)
+    # np.take gathers rows of a J x D table per citizen much faster than fancy indexing;
+    # with no demand shock the multipliers are all 1 and the product is the need itself
+    need = cit.need
+    if np.any(gov.demand_multiplier != 1.0):
+        need = need * np.take(gov.demand_multiplier, cit.jurisdiction, axis=0)
     provided = np.take(gov.provision, cit.jurisdiction, axis=0)
     required = need * standard
     cit.coverage[:] = row_sum(np.minimum(required, provided)) / row_sum(required)

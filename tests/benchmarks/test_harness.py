@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import pytest
 
 from benchmarks import CASES, FULL, QUICK, Report, format_report, run_benchmarks, targets
@@ -71,3 +74,12 @@ def test_govsim_bench_lists_cases_and_rejects_unknown_ones(capsys: pytest.Captur
     assert "coproduction_mesa" in capsys.readouterr().out
     assert main(["bench", "--case", "no_such_case"]) == 2
     assert "allowed:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name", ["benchmarks.cases", "benchmarks.harness", "benchmarks.mesa_reference"]
+)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, verbose=False)
+    assert result.attempted > 0 and result.failed == 0

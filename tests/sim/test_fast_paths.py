@@ -1,0 +1,169 @@
+"""Every speed-up gives the same numbers as the straightforward computation it replaces."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import mesa
+import networkx as nx
+import numpy as np
+import pytest
+from scipy import sparse
+
+from sim import GovernanceModel, ModelParams
+from sim.aggregate import by_jurisdiction, gini, gini_of_sorted, mean_by_jurisdiction, row_sum
+from sim.indicators import _sorted_satisfaction
+from sim.network import barabasi_albert_graph, build_social_graph, social_adjacency
+from sim.params import NetworkParams
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "seed"),
+    [(2, 1, 4), (30, 1, 0), (500, 2, 1), (3000, 2, 2), (400, 5, 3), (100, 99, 5)],
+)
+def test_barabasi_albert_is_networkx_draw_for_draw(n: int, m: int, seed: int) -> None:
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    ours.random(), theirs.random()  # start mid-stream
+    fast = barabasi_albert_graph(n, m, ours)
+    reference = nx.barabasi_albert_graph(n, m, seed=theirs)
+    assert list(fast) == list(reference)
+    assert all(list(fast.adj[u]) == list(reference.adj[u]) for u in reference)  # same order
+    assert ours.bit_generator.state == theirs.bit_generator.state
+    assert ours.random() == theirs.random()
+
+
+def test_barabasi_albert_rejects_bad_m() -> None:
+    with pytest.raises(nx.NetworkXError):
+        barabasi_albert_graph(5, 5, np.random.default_rng(0))
+
+
+def _adjacency_from_edges(graph: nx.Graph, n: int) -> sparse.csr_array:
+    edges = np.array(list(graph.edges()), dtype=np.int64).reshape(-1, 2)
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    matrix = sparse.csr_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+@pytest.mark.parametrize(
+    "kind", ["barabasi_albert", "ring", "watts_strogatz", "erdos_renyi", "lattice"]
+)
+def test_social_adjacency_equals_the_edge_list_construction(kind: str) -> None:
+    graph = build_social_graph(300, NetworkParams(kind=kind), np.random.default_rng(4))
+    fast = social_adjacency(graph, 300)
+    slow = _adjacency_from_edges(graph, 300)
+    assert fast.matrix.indices.dtype == np.int32
+    assert np.array_equal(fast.matrix.indptr, slow.indptr)
+    assert np.array_equal(fast.matrix.indices, slow.indices)
+    assert np.array_equal(fast.matrix.data, slow.data)
+    assert fast.isolated == int(np.sum(np.diff(slow.indptr) == 0))
+
+
+def test_social_adjacency_with_self_loop_and_isolated_citizen() -> None:
+    graph = nx.Graph([(0, 0), (0, 1), (2, 3)])
+    graph.add_node(4)
+    fast = social_adjacency(graph, 5)
+    assert (fast.matrix != _adjacency_from_edges(graph, 5)).nnz == 0
+    assert fast.degree.tolist() == [2.0, 1.0, 1.0, 1.0, 0.0]
+    assert fast.isolated == 1
+
+
+def _adjacency_with_isolated() -> object:
+    graph = build_social_graph(
+        200, NetworkParams(kind="erdos_renyi", mean_degree=1.5), np.random.default_rng(1)
+    )
+    adjacency = social_adjacency(graph, 200)
+    assert adjacency.isolated > 0
+    return adjacency
+
+
+def test_random_neighbour_fast_path_draws_the_same_neighbours() -> None:
+    graph = build_social_graph(500, NetworkParams(), np.random.default_rng(2))
+    adjacency = social_adjacency(graph, 500)
+    general = dataclasses.replace(adjacency, isolated=1)  # forces the masked path
+    fast = adjacency.random_neighbour(np.random.default_rng(9))
+    slow = general.random_neighbour(np.random.default_rng(9))
+    assert np.array_equal(fast, slow)
+    lonely = _adjacency_with_isolated()
+    picked = lonely.random_neighbour(np.random.default_rng(0))
+    alone = lonely.degree == 0
+    assert np.array_equal(picked[alone], np.flatnonzero(alone))
+
+
+def test_neighbour_mean_keeps_own_value_without_neighbours() -> None:
+    for adjacency in (
+        social_adjacency(build_social_graph(300, NetworkParams(), np.random.default_rng(3)), 300),
+        _adjacency_with_isolated(),
+    ):
+        values = np.random.default_rng(5).random(adjacency.degree.size)
+        expected = np.divide(
+            adjacency.matrix @ values,
+            adjacency.degree,
+            out=values.copy(),
+            where=adjacency.degree > 0,
+        )
+        assert np.array_equal(adjacency.neighbour_mean(values), expected)
+
+
+@pytest.mark.parametrize("width", range(1, 13))
+def test_row_sum_is_numpy_sum_bit_for_bit(width: int) -> None:
+    rng = np.random.default_rng(width)
+    values = rng.random((5000, width)) * rng.choice([1e-9, 1.0, 1e9], size=(5000, width))
+    assert np.array_equal(row_sum(values), values.sum(axis=1))
+
+
+def test_by_jurisdiction_counts_flags_exactly() -> None:
+    rng = np.random.default_rng(0)
+    jurisdiction = rng.integers(0, 7, 10_000)
+    flags = rng.random(10_000) < 0.3
+    counted = by_jurisdiction(jurisdiction, flags, 7)
+    weighted = np.bincount(jurisdiction, weights=flags.astype(np.float64), minlength=7)
+    assert counted.dtype == np.float64 and np.array_equal(counted, weighted)
+    population = np.bincount(jurisdiction, minlength=7).astype(float)
+    assert np.array_equal(
+        mean_by_jurisdiction(jurisdiction, flags, population),
+        mean_by_jurisdiction(jurisdiction, flags.astype(np.float64), population),
+    )
+
+
+def test_gini_matches_the_textbook_formulas() -> None:
+    values = np.random.default_rng(1).lognormal(0.0, 1.0, 20_001)
+    x = np.sort(values)
+    n = x.size
+    ranked = 2.0 * float(np.dot(np.arange(1, n + 1), x)) / (n * x.sum()) - (n + 1.0) / n
+    # tolerance: rounding of sums of 20,000 terms taken in another order
+    assert gini(values) == pytest.approx(ranked, rel=1e-12)
+    assert gini_of_sorted(x) == gini(values)
+    small = np.array([0.2, 0.5, 0.1, 0.9, 0.4])
+    pairs = np.abs(small[:, None] - small[None, :]).sum() / (2 * small.size**2 * small.mean())
+    assert gini(small) == pytest.approx(pairs, rel=1e-12)
+
+
+def test_satisfaction_is_sorted_from_last_order_correctly() -> None:
+    model = GovernanceModel(ModelParams(citizens=3000), rng=4, agent_views=False)
+    for _ in range(5):
+        model.step()
+        assert np.array_equal(_sorted_satisfaction(model), np.sort(model.citizens.satisfaction))
+
+
+def test_indicator_table_is_the_indicators_of_each_step() -> None:
+    model = GovernanceModel(ModelParams(citizens=300, enterprises=10, social_orgs=4), rng=2)
+    seen = [dict(model.indicators)]
+    for _ in range(3):
+        model.step()
+        seen.append(dict(model.indicators))
+    frame = model.indicator_frame()
+    assert frame.to_dict("records") == seen
+
+
+def test_indicator_collector_falls_back_to_mesa_for_added_reporters() -> None:
+    model = GovernanceModel(ModelParams(citizens=300, enterprises=10, social_orgs=4), rng=2)
+    model.datacollector._new_model_reporter(
+        "cooperators", lambda m: int(m.citizens.cooperate.sum())
+    )
+    model.step()
+    assert isinstance(model.datacollector, mesa.DataCollector)
+    assert model.datacollector.model_vars["cooperators"] == [int(model.citizens.cooperate.sum())]
+    assert len(model.datacollector.model_vars["mean_trust"]) == 2

@@ -1,0 +1,85 @@
+"""sim.network_metrics computes networkx's betweenness and weighted clustering."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy import sparse
+
+from sim import GovernanceModel, ModelParams
+from sim.indicators import org_adjacency, org_network
+from sim.network_metrics import average_clustering, betweenness, betweenness_centralization
+
+
+def _weighted_graph(n: int, p: float, seed: int) -> nx.Graph:
+    rng = np.random.default_rng(seed)
+    graph = nx.gnp_random_graph(n, p, seed=seed)
+    for u, v in graph.edges():
+        graph.edges[u, v]["weight"] = float(rng.random())
+    return graph
+
+
+def _adjacency(graph: nx.Graph) -> sparse.csr_array:
+    return nx.to_scipy_sparse_array(graph, nodelist=range(len(graph)), format="csr")
+
+
+@pytest.mark.parametrize(
+    ("n", "p", "seed"), [(3, 1.0, 0), (12, 0.3, 1), (80, 0.05, 2), (150, 0.02, 3), (1100, 0.004, 4)]
+)
+def test_equal_to_networkx(n: int, p: float, seed: int) -> None:
+    graph = _weighted_graph(n, p, seed)
+    adjacency = _adjacency(graph)
+    expected = nx.betweenness_centrality(graph, normalized=True)
+    # tolerance: rounding only (sums in another order); 1100 nodes takes the sparse path
+    np.testing.assert_allclose(
+        betweenness(adjacency), [expected[v] for v in range(n)], rtol=1e-12, atol=1e-15
+    )
+    assert average_clustering(adjacency) == pytest.approx(
+        nx.average_clustering(graph, weight="weight"), rel=1e-12, abs=1e-15
+    )
+
+
+def test_disconnected_graph_counts_only_reachable_pairs() -> None:
+    graph = nx.disjoint_union(nx.path_graph(4), nx.star_graph(3))
+    expected = nx.betweenness_centrality(graph)
+    np.testing.assert_allclose(betweenness(_adjacency(graph)), [expected[v] for v in graph])
+
+
+def test_star_is_fully_centralised_and_a_ring_not_at_all() -> None:
+    assert betweenness_centralization(_adjacency(nx.star_graph(6))) == pytest.approx(1.0)
+    assert betweenness_centralization(_adjacency(nx.cycle_graph(7))) == pytest.approx(0.0)
+
+
+def test_an_edge_of_weight_zero_still_counts_as_an_edge() -> None:
+    graph = nx.Graph()
+    graph.add_weighted_edges_from([(0, 1, 1.0), (1, 2, 0.0), (0, 2, 0.5), (2, 3, 1.0)])
+    adjacency = sparse.csr_array(
+        (
+            [1.0, 1.0, 0.0, 0.0, 0.5, 0.5, 1.0, 1.0],
+            ([0, 1, 1, 2, 0, 2, 2, 3], [1, 0, 2, 1, 2, 0, 3, 2]),
+        ),
+        shape=(4, 4),
+    )
+    assert average_clustering(adjacency) == pytest.approx(
+        nx.average_clustering(graph, weight="weight")
+    )
+    expected = nx.betweenness_centrality(graph)
+    np.testing.assert_allclose(betweenness(adjacency), [expected[v] for v in range(4)])
+
+
+def test_org_adjacency_is_the_org_network() -> None:
+    model = GovernanceModel(ModelParams(citizens=200, enterprises=12, social_orgs=5), rng=3)
+    model.run(10)  # the metrics are refreshed every 10 steps by default
+    graph = org_network(model)
+    nodes = list(graph.nodes())
+    expected = nx.to_scipy_sparse_array(graph, nodelist=nodes, format="csr")
+    assert (org_adjacency(model) != expected).nnz == 0
+    assert model.indicators["org_betweenness_centralization"] == pytest.approx(
+        _freeman(graph), abs=1e-12
+    )
+
+
+def _freeman(graph: nx.Graph) -> float:
+    b = np.fromiter(nx.betweenness_centrality(graph).values(), dtype=float)
+    return float(np.sum(b.max() - b)) / (len(b) - 1)
