@@ -144,9 +144,6 @@ def plot(
     path: Path,
 ) -> Path:
     """Three panels: gain vs heterogeneity, loss vs spill-over, crossover curves."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.6), dpi=110)

@@ -148,7 +148,7 @@ def _checks(
             mismatches == 0,
         ),
         Check(
-            f"compliance = CDF of U[{low:g}, {high:g}] at the expected penalty ({len(pure)} settings)",
+            f"compliance = CDF of U[{low:g}, {high:g}] at the expected penalty ({len(points)} settings)",
             f"e.g. {expected[worst]:.3f} at {thresholds[worst]:.2f}",
             f"{measured[worst]:.3f} (worst point)",
             f"4 s.e. of an empirical CDF with n = {n} (<= {allowed.max():.3f})",
@@ -180,9 +180,6 @@ def plot(
     pure: list[DeterrencePoint], extra: list[DeterrencePoint], low: float, high: float, path: Path
 ) -> Path:
     """Compliance rate against the expected cost of violating, with the CDF."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.0, 4.0), dpi=110)

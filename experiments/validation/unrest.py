@@ -195,9 +195,6 @@ def plot(
     path: Path,
 ) -> Path:
     """Three panels: no-police share vs L, unrest vs police, sudden vs gradual drop."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.6), dpi=110)

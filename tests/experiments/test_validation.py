@@ -129,3 +129,16 @@ def test_bad_variant_settings_name_the_field(tmp_path: Path) -> None:
 
     with pytest.raises(UserError, match=r"allocation\.quick"):
         run_case("quick", tmp_path, broken)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["core", "runner", "coproduction", "compliance", "unrest", "allocation"],
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"experiments.validation.{module}")
+    result = doctest.testmod(mod, verbose=False)
+    assert result.attempted > 0 and result.failed == 0
