@@ -22,6 +22,7 @@ from sim.aggregate import gini, gini_of_sorted, row_sum, strength_centralization
 from sim.network import OrgTies, org_tie_nodes
 from sim.network_metrics import average_clustering, betweenness_centralization
 from sim.phases.information import true_demand
+from sim.phases.services import _citizen_tables
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -143,23 +144,24 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     values: dict[str, float] = {}
     values["participation_rate"] = _share(cit.cooperate)
     values["compliance_rate"] = 1.0 - _share(ent.violating) if len(ent) else 1.0
-    values["mean_trust"] = float(cit.trust.mean())
-    values["mean_satisfaction"] = float(cit.satisfaction.mean())
+    values["mean_trust"] = _mean(cit.trust)
+    values["mean_satisfaction"] = _mean(cit.satisfaction)
     values["satisfaction_gini"] = gini_of_sorted(_sorted_satisfaction(model))
     values["unrest_rate"] = _share(cit.active)
-    values["jailed_rate"] = _share(cit.jail_term > 0)
+    values["jailed_rate"] = _share(cit.jail_term)  # terms are never negative
     values["complaint_rate"] = _share(cit.complained)
-    values["service_coverage"] = float(cit.coverage.mean())
+    values["service_coverage"] = _mean(cit.coverage)
 
     money = gov.money.sum(axis=1, keepdims=True)
     shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
-    need_shares = cit.need  # rows sum to one
-    overlap = np.minimum(need_shares, np.take(shares, cit.jurisdiction, axis=0))
-    values["service_match"] = float(row_sum(overlap).mean())
+    need_shares, scratch, _ = _citizen_tables(model)  # need shares: rows sum to one
+    overlap = np.take(shares, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+    np.minimum(need_shares, overlap, out=overlap)
+    values["service_match"] = _mean(row_sum(overlap))
     gap = 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
     values["responsiveness"] = float(1.0 - gov.population @ gap / gov.population.sum())
-    values["mean_harm"] = float(cit.harm.mean())
-    values["welfare"] = float((cit.service_utility - cit.harm).mean())
+    values["mean_harm"] = _mean(cit.harm)
+    values["welfare"] = _mean(cit.service_utility) - values["mean_harm"]
 
     cost = float(ledger.spending.sum()) / n
     values["governance_cost"] = cost
@@ -235,6 +237,11 @@ def _org_structure(model: GovernanceModel) -> dict[str, float]:
     }
     model.phase_cache["org_structure"] = (_tie_state(model), structure)
     return structure
+
+
+def _mean(values: np.ndarray) -> float:
+    """Mean of a 1-D array: ``ndarray.mean``'s sum and division, without its overhead."""
+    return float(np.add.reduce(values)) / values.size
 
 
 def _share(flags: np.ndarray) -> float:

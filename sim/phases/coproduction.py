@@ -21,11 +21,14 @@ form this is two sparse products: ``share = r (gamma s + A gamma s) / (k + 1)``,
 Strategies spread by synchronous imitation: each ``x`` draws a random neighbour
 ``y`` and, if ``P_y > P_x``, copies it with probability ``(P_y - P_x) / M_xy``,
 ``M_xy`` the largest payoff difference possible between them
-(:func:`payoff_bounds`).
+(:func:`payoff_bounds`). Copying a neighbour that plays the same strategy changes
+nothing, so the coin is drawn only where ``y`` plays the other strategy (the same
+rule, with fewer draws).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -134,11 +137,15 @@ def imitate(
     if cooperate.ndim == 2:
         return _imitate_columns(social, cooperate, payoffs, highest, lowest, rng)
     model_of = social.random_neighbour(rng)
-    gain = payoffs[model_of] - payoffs
-    span = highest[model_of] - lowest
-    probability = np.divide(gain, span, out=np.zeros_like(gain), where=span > 0)
-    copies = (gain > 0) & (rng.random(cooperate.size) < probability)
-    return np.where(copies, cooperate[model_of], cooperate)
+    # only a model playing the other strategy can change anything
+    x = np.flatnonzero(cooperate[model_of] != cooperate)
+    y = model_of[x]
+    gain = payoffs[y] - payoffs[x]
+    span = highest[y] - lowest[x]  # > 0 wherever a gain is possible
+    copies = (gain > 0) & (rng.random(x.size) * span < gain)  # probability gain / span
+    switched = cooperate.copy()
+    switched[x[copies]] = cooperate[y[copies]]
+    return switched
 
 
 def _imitate_columns(
@@ -174,22 +181,60 @@ def coproduce(model: GovernanceModel) -> None:
     social = model.social
     reward_money = model.levers.participation_reward
     reward = params.reward_scale * reward_money
-    gamma = contribution_per_game(social.degree, params.contribution, params.cost_rule)
-    synergy = params.synergy * (1.0 + params.social_org_synergy * (cit.social_org >= 0))
-    key = (params.synergy, params.social_org_synergy, params.contribution, params.cost_rule, reward)
-    bounds = model.phase_cache.get("payoff_bounds")
-    if bounds is None or bounds[0] != key:
-        bounds = (key, *payoff_bounds(social, synergy, gamma, reward))
-        model.phase_cache["payoff_bounds"] = bounds
-    cit.payoff[:] = public_goods_payoffs(social, cit.cooperate, synergy, gamma, reward)
+    game = _game(model, reward)
+    cit.payoff[:] = _payoffs(social, cit.cooperate, game)
     n_j = model.governments.n_jurisdictions
     if reward_money > 0:
-        paid = reward_money * by_jurisdiction(
-            cit.jurisdiction, cit.cooperate.astype(np.float64), n_j
-        )
+        paid = reward_money * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
         model.ledger.pay_shared(paid, model.params.decentralization)
-    cit.cooperate[:] = imitate(social, cit.cooperate, cit.payoff, bounds[1], bounds[2], model.rng)
+    cit.cooperate[:] = imitate(
+        social, cit.cooperate, cit.payoff, game.highest, game.lowest, model.rng
+    )
     update_volunteers(model)
+
+
+@dataclass(frozen=True)
+class _Game:
+    """What the game's fixed parameters and the static graph make constant between steps."""
+
+    key: tuple[float | str, ...]
+    unit: np.ndarray  # r_g / (k_g + 1): each unit put in g's pot returns this to every member
+    gamma: np.ndarray  # contribution per game
+    net_cost: np.ndarray  # gamma (k + 1) - rho: what co-producing costs, net of the reward
+    highest: np.ndarray
+    lowest: np.ndarray
+
+
+def _game(model: GovernanceModel, reward: float) -> _Game:
+    """The game's constant arrays, rebuilt only when its parameters change."""
+    params = model.params.coproduction
+    key = (params.synergy, params.social_org_synergy, params.contribution, params.cost_rule, reward)
+    game = model.phase_cache.get("public_goods_game")
+    if game is None or game.key != key:
+        social = model.social
+        cit = model.citizens
+        gamma = contribution_per_game(social.degree, params.contribution, params.cost_rule)
+        synergy = params.synergy * (1.0 + params.social_org_synergy * (cit.social_org >= 0))
+        k1 = social.degree + 1.0
+        highest, lowest = payoff_bounds(social, synergy, gamma, reward)
+        game = _Game(key, synergy / k1, gamma, gamma * k1 - reward, highest, lowest)
+        model.phase_cache["public_goods_game"] = game
+    return game
+
+
+def _payoffs(social: SocialAdjacency, cooperate: np.ndarray, game: _Game) -> np.ndarray:
+    """:func:`public_goods_payoffs` for one population, from the game's constant arrays.
+
+    ``share = unit (gamma s + A gamma s)``, ``P = share + A share - s (gamma (k + 1) - rho)``.
+    """
+    given = game.gamma * cooperate
+    pot = social.matrix @ given
+    pot += given
+    share = np.multiply(game.unit, pot, out=pot)
+    payoff = social.matrix @ share
+    payoff += share
+    payoff -= np.multiply(game.net_cost, cooperate, out=share)
+    return payoff
 
 
 def update_volunteers(model: GovernanceModel) -> None:
@@ -198,9 +243,14 @@ def update_volunteers(model: GovernanceModel) -> None:
     orgs = model.social_orgs
     if not len(orgs):
         return
-    member = cit.social_org >= 0
-    org = cit.social_org[member]
-    orgs.members[:] = np.bincount(org, minlength=len(orgs))
-    orgs.volunteers[:] = np.bincount(
-        org, weights=cit.cooperate[member], minlength=len(orgs)
-    ).astype(np.int64)
+    # membership never changes during a run; who co-produces does
+    membership = model.phase_cache.get("membership")
+    if membership is None or membership[0] is not cit.social_org:
+        member = np.flatnonzero(cit.social_org >= 0)
+        org = cit.social_org[member]
+        members = np.bincount(org, minlength=len(orgs))
+        membership = (cit.social_org, member, org, members)
+        model.phase_cache["membership"] = membership
+    _, member, org, members = membership
+    orgs.members[:] = members
+    orgs.volunteers[:] = np.bincount(org, weights=cit.cooperate[member], minlength=len(orgs))

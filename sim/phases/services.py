@@ -130,18 +130,39 @@ def effective_provision(per_capita: np.ndarray, spillover: np.ndarray) -> np.nda
 
 
 def score_citizens(model: GovernanceModel) -> None:
-    """Coverage and service utility of every citizen from provision in its jurisdiction."""
+    """Coverage and service utility of every citizen from provision in its jurisdiction.
+
+    Coverage is computed in units of the standard,
+    ``sum_d min(n_id M_jd, x_jd / standard) / sum_d n_id M_jd``, the same share.
+    """
     cit = model.citizens
     gov = model.governments
     standard = model.params.services.service_standard
-    # np.take gathers rows of a J x D table per citizen much faster than fancy indexing;
-    # with no demand shock the multipliers are all 1 and the product is the need itself
-    need = cit.need
+    need, scratch, need_total = _citizen_tables(model)
     if np.any(gov.demand_multiplier != 1.0):
         need = need * np.take(gov.demand_multiplier, cit.jurisdiction, axis=0)
-    provided = np.take(gov.provision, cit.jurisdiction, axis=0)
-    required = need * standard
-    cit.coverage[:] = row_sum(np.minimum(required, provided)) / row_sum(required)
+        need_total = row_sum(need)
+    # np.take gathers rows of a J x D table per citizen much faster than fancy
+    # indexing ("clip" mode writes straight into the scratch array)
+    covered = np.take(gov.provision / standard, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+    np.minimum(need, covered, out=covered)
+    np.divide(row_sum(covered), need_total, out=cit.coverage)
     # the log is taken once per jurisdiction and domain, not once per citizen
     log_ratio = np.log(np.maximum(gov.provision, _FLOOR * standard) / standard)
-    cit.service_utility[:] = row_sum(need * np.take(log_ratio, cit.jurisdiction, axis=0))
+    weighted = np.take(log_ratio, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+    np.multiply(need, weighted, out=weighted)
+    cit.service_utility[:] = row_sum(weighted)
+
+
+def _citizen_tables(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Citizens' needs, an N x D scratch array and each citizen's total need.
+
+    Needs are fixed during a run (shocks change the demand multipliers), so the
+    total is summed once; the scratch array is reused every step.
+    """
+    need = model.citizens.need
+    tables = model.phase_cache.get("citizen_need")
+    if tables is None or tables[0] is not need:
+        tables = (need, np.empty_like(need), row_sum(need))
+        model.phase_cache["citizen_need"] = tables
+    return tables

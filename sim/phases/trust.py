@@ -43,22 +43,33 @@ def update_trust(model: GovernanceModel) -> None:
     cit = model.citizens
     p = model.params.trust
     levers = model.levers
-    target_sat = np.clip(cit.coverage - p.harm_weight * cit.harm, 0.0, 1.0)
-    cit.satisfaction += p.satisfaction_rate * (target_sat - cit.satisfaction)
+    # sat += a_s (clip(coverage - w_h h, 0, 1) - sat), in place
+    step = np.multiply(p.harm_weight, cit.harm)
+    np.subtract(cit.coverage, step, out=step)
+    np.clip(step, 0.0, 1.0, out=step)
+    step -= cit.satisfaction
+    step *= p.satisfaction_rate
+    cit.satisfaction += step
 
-    social = model.social
-    neighbour_mean = social.neighbour_mean(cit.trust)
     weights = (
         p.weight_satisfaction + p.weight_fairness + p.weight_transparency + p.weight_neighbours
     )
-    mix = (
-        p.weight_satisfaction * cit.satisfaction
-        + p.weight_fairness * fairness(model)[cit.jurisdiction]
-        + p.weight_transparency * levers.transparency
-        + p.weight_neighbours * neighbour_mean
-    )
-    target = mix / weights if weights > 0 else cit.trust
-    target = np.clip(target - p.coercion_penalty * levers.coercion, 0.0, 1.0)
-    cit.trust += p.trust_rate * (target - cit.trust)
+    penalty = p.coercion_penalty * levers.coercion
+    if weights > 0:
+        # the terms that are the same for everyone in a jurisdiction are added once per
+        # jurisdiction: (w_f F_j + w_t tau) / sum(w) - c_pen * coercion
+        local = (
+            p.weight_fairness * fairness(model) + p.weight_transparency * levers.transparency
+        ) / weights - penalty
+        target = model.social.neighbour_mean(cit.trust)
+        target *= p.weight_neighbours / weights
+        target += np.multiply(p.weight_satisfaction / weights, cit.satisfaction, out=step)
+        target += np.take(local, cit.jurisdiction)
+    else:
+        target = cit.trust - penalty
+    np.clip(target, 0.0, 1.0, out=target)
+    target -= cit.trust
+    target *= p.trust_rate
+    cit.trust += target
     np.clip(cit.trust, 0.0, 1.0, out=cit.trust)
     np.clip(cit.satisfaction, 0.0, 1.0, out=cit.satisfaction)

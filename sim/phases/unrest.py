@@ -16,7 +16,8 @@ would switch enforcement off altogether below one officer per neighbourhood.
 Police arrest each active citizen with probability ``min(1, C_i / A_i)`` (one
 arrest per officer, shared among the actives it sees); arrested citizens are
 taken off the street for this step and jailed for a further term uniform on
-``0 .. max_jail_term`` steps, during which they cannot be active. Updating is synchronous, with last step's actives in
+``0 .. max_jail_term`` steps, during which they cannot be active (one uniform
+is drawn per active citizen, in citizen order, then one term per arrest). Updating is synchronous, with last step's actives in
 ``A_i``. With no police, the active share is ``P(H (1 - L) > T)``, which is
 ``1 - T / (1 - L)`` for ``H ~ U[0, 1]`` and fixed ``L < 1 - T``.
 """
@@ -46,9 +47,11 @@ def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     cit = model.citizens
     social = model.social
     police = police_density(model) * (social.degree + 1.0)
-    actives = 1.0 + social.neighbour_sum(cit.active.astype(np.float64))
-    ratio = police / actives
-    return 1.0 - np.exp(-model.params.unrest.arrest_constant * ratio), ratio
+    actives = 1.0 + social.neighbour_count(cit.active)
+    ratio = np.divide(police, actives, out=actives)
+    probability = np.multiply(-model.params.unrest.arrest_constant, ratio)
+    np.exp(probability, out=probability)
+    return np.subtract(1.0, probability, out=probability), ratio
 
 
 def unrest(model: GovernanceModel) -> None:
@@ -60,10 +63,12 @@ def unrest(model: GovernanceModel) -> None:
     free = cit.jail_term == 0
     probability, ratio = arrest_probability(model)
     grievance = cit.hardship * (1.0 - cit.trust)
-    active = free & (grievance - cit.risk_aversion * probability > p.threshold)
-    arrested = active & (rng.random(len(cit)) < np.minimum(1.0, ratio))
-    n_arrested = int(arrested.sum())
-    if n_arrested:
-        cit.jail_term[arrested] = rng.integers(0, p.max_jail_term + 1, n_arrested)
-        active &= ~arrested
+    grievance -= np.multiply(cit.risk_aversion, probability, out=probability)
+    active = free & (grievance > p.threshold)
+    candidates = np.flatnonzero(active)
+    caught = rng.random(candidates.size) < np.minimum(1.0, ratio[candidates])
+    arrested = candidates[caught]
+    if arrested.size:
+        cit.jail_term[arrested] = rng.integers(0, p.max_jail_term + 1, arrested.size)
+        active[arrested] = False
     cit.active[:] = active

@@ -20,13 +20,21 @@ def _adjacency(graph: nx.Graph) -> SocialAdjacency:
 
 
 def _imitate_reference(social, cooperate, payoffs, highest, lowest, rng):
-    """The single-population rule as first written (before the batch path existed)."""
+    """The single-population rule, citizen by citizen.
+
+    Every citizen draws its model; then, in citizen order, each one whose model
+    plays the other strategy draws one coin, and copies if the model earns more,
+    with probability gain / span (a coin for anyone else could change nothing).
+    """
     model_of = social.random_neighbour(rng)
-    gain = payoffs[model_of] - payoffs
-    span = highest[model_of] - lowest
-    probability = np.divide(gain, span, out=np.zeros_like(gain), where=span > 0)
-    copies = (gain > 0) & (rng.random(cooperate.size) < probability)
-    return np.where(copies, cooperate[model_of], cooperate)
+    candidates = [(x, y) for x, y in enumerate(model_of.tolist()) if cooperate[y] != cooperate[x]]
+    coins = rng.random(len(candidates))
+    new = cooperate.copy()
+    for (x, y), coin in zip(candidates, coins, strict=True):
+        gain = payoffs[y] - payoffs[x]
+        if gain > 0 and coin < gain / (highest[y] - lowest[x]):
+            new[x] = cooperate[y]
+    return new
 
 
 def test_single_population_path_is_unchanged() -> None:
