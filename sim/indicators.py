@@ -22,10 +22,14 @@ from sim.aggregate import gini, gini_of_sorted, row_sum, strength_centralization
 from sim.network import OrgTies, org_tie_nodes
 from sim.network_metrics import average_clustering, betweenness_centralization
 from sim.phases.information import true_demand
-from sim.phases.services import _citizen_tables
+from sim.phases.services import citizen_need_tables
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
+
+# citizen x domain cells per jurisdiction-domain pair from which service_match
+# searches sorted needs rather than passing over every citizen and domain
+_SORTED_MATCH_FROM = 2048
 
 __all__ = [
     "INDICATORS",
@@ -154,10 +158,7 @@ def compute_indicators(model: GovernanceModel) -> dict[str, float]:
 
     money = gov.money.sum(axis=1, keepdims=True)
     shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
-    need_shares, scratch, _ = _citizen_tables(model)  # need shares: rows sum to one
-    overlap = np.take(shares, cit.jurisdiction, axis=0, out=scratch, mode="clip")
-    np.minimum(need_shares, overlap, out=overlap)
-    values["service_match"] = _mean(row_sum(overlap))
+    values["service_match"] = _service_match(model, shares)
     gap = 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
     values["responsiveness"] = float(1.0 - gov.population @ gap / gov.population.sum())
     values["mean_harm"] = _mean(cit.harm)
@@ -237,6 +238,36 @@ def _org_structure(model: GovernanceModel) -> dict[str, float]:
     }
     model.phase_cache["org_structure"] = (_tie_state(model), structure)
     return structure
+
+
+def _service_match(model: GovernanceModel, shares: np.ndarray) -> float:
+    """Mean over citizens of ``sum_d min(n_id, a_jd)``, need shares against allocation shares.
+
+    Needs are fixed during a run, so for a large population each jurisdiction's
+    needs for each domain are sorted once; then the sum over the citizens of a
+    jurisdiction is the needs below ``a_jd`` plus ``a_jd`` times the number above,
+    a binary search per jurisdiction and domain instead of a pass over N x D.
+    """
+    cit = model.citizens
+    need, scratch, _ = citizen_need_tables(model)  # need shares: rows sum to one
+    n_j, n_d = shares.shape
+    if need.size < _SORTED_MATCH_FROM * n_j * n_d:
+        overlap = np.take(shares, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+        np.minimum(need, overlap, out=overlap)
+        return _mean(row_sum(overlap))
+    cells = model.phase_cache.get("sorted_need")
+    if cells is None or cells[0] is not need:
+        by_cell = [np.sort(need[cit.jurisdiction == j], axis=0) for j in range(n_j)]
+        sums = [np.concatenate([np.zeros((1, n_d)), np.cumsum(v, axis=0)]) for v in by_cell]
+        cells = (need, by_cell, sums)
+        model.phase_cache["sorted_need"] = cells
+    _, by_cell, sums = cells
+    total = 0.0
+    for j in range(n_j):
+        for d in range(n_d):
+            below = int(np.searchsorted(by_cell[j][:, d], shares[j, d], side="right"))
+            total += sums[j][below, d] + shares[j, d] * (by_cell[j].shape[0] - below)
+    return total / len(cit)
 
 
 def _mean(values: np.ndarray) -> float:

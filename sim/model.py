@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
-from sim.events import Event, apply_event, check_events
+from sim.events import Event, apply_event, apply_settings, check_events
 from sim.indicators import IndicatorCollector, compute_indicators
 from sim.initialisation import (
     initial_citizens,
@@ -83,10 +83,14 @@ class GovernanceModel(mesa.Model):
             params = ModelParams()
         elif not isinstance(params, ModelParams):
             params = ModelParams.model_validate(params)
-        self.params: ModelParams = params.model_copy(deep=True)
         timeline = [e if isinstance(e, Event) else Event.model_validate(e) for e in events]
-        check_events(self.params, timeline)
+        check_events(params, timeline)
         self.events: list[Event] = sorted(timeline, key=lambda e: e.step)
+        # settings at step 0 shape the initial state (reserves, ties); shocks follow it
+        for event in self.events:
+            if event.step == 0 and event.set:
+                params = apply_settings(params, event.set)
+        self.params: ModelParams = params.model_copy(deep=True)
         self.levers: Levers = self.params.resolved_levers()
         self.phase_cache: dict[str, Any] = {}
         self._org_ties_dirty = False
@@ -118,16 +122,21 @@ class GovernanceModel(mesa.Model):
             self._create_agents()
 
         for event in self.events:
-            if event.step == 0:
-                apply_event(self, event)
+            if event.step == 0 and event.shock is not None:
+                apply_event(self, event.model_copy(update={"set": {}}))
         update_volunteers(self)
-        # enterprises start at their deterrence-rational choice, not all compliant
-        self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
-        # step 0 is a first, complete round of provision: budgets are spent and
-        # citizens are served and harmed, so no indicator starts from an empty state
-        allocate_budgets(self)
-        deliver_services(self)
-        harm_citizens(self)
+        # Step 0 is a first round of what the switched-on phases set up, so that no
+        # indicator starts from an empty state: enterprises make their deterrence-
+        # rational choice (not all compliant) and harm follows; budgets are spent and
+        # citizens served.
+        switches = self.params.mechanisms
+        if switches.compliance:
+            self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
+            harm_citizens(self)
+        if switches.allocation:
+            allocate_budgets(self)
+        if switches.services:
+            deliver_services(self)
         self.indicators: dict[str, float] = compute_indicators(self)
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)

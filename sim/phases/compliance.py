@@ -121,10 +121,13 @@ def harm_citizens(model: GovernanceModel) -> None:
     n_j = rates.size
     others = (rates.sum() - rates) / (n_j - 1) if n_j > 1 else rates
     regional = comp.harm_spillover * ((1.0 - env) * rates + env * others)
-    linked = cit.enterprise >= 0
-    direct = np.zeros(len(cit))
-    direct[linked] = comp.harm_per_violation * ent.violating[cit.enterprise[linked]]
-    cit.harm[:] = direct + regional[cit.jurisdiction]
+    # harm each enterprise does to its linked citizens, after a 0 for "no enterprise"
+    direct = np.concatenate([[0.0], comp.harm_per_violation * ent.violating])
+    np.add(
+        np.take(direct, cit.enterprise + 1),
+        np.take(regional, cit.jurisdiction),
+        out=cit.harm,
+    )
 
 
 def _random_peer(jurisdiction: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -40,7 +40,7 @@ from sim.network import OrgTies
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["deliver_services", "effective_provision", "score_citizens"]
+__all__ = ["citizen_need_tables", "deliver_services", "effective_provision", "score_citizens"]
 
 _FLOOR = 1e-3  # provision floor, as a share of the standard, inside the log
 
@@ -138,7 +138,7 @@ def score_citizens(model: GovernanceModel) -> None:
     cit = model.citizens
     gov = model.governments
     standard = model.params.services.service_standard
-    need, scratch, need_total = _citizen_tables(model)
+    need, scratch, need_total = citizen_need_tables(model)
     if np.any(gov.demand_multiplier != 1.0):
         need = need * np.take(gov.demand_multiplier, cit.jurisdiction, axis=0)
         need_total = row_sum(need)
@@ -154,7 +154,7 @@ def score_citizens(model: GovernanceModel) -> None:
     cit.service_utility[:] = row_sum(weighted)
 
 
-def _citizen_tables(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def citizen_need_tables(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Citizens' needs, an N x D scratch array and each citizen's total need.
 
     Needs are fixed during a run (shocks change the demand multipliers), so the

@@ -28,7 +28,10 @@ def voice(model: GovernanceModel) -> None:
     cit = model.citizens
     p = model.params.voice
     levers = model.levers
-    propensity = np.clip(p.sensitivity * ((1.0 - cit.satisfaction) - levers.voice_cost), 0.0, 1.0)
+    # beta ((1 - sat) - voice_cost) = beta (1 - voice_cost) - beta sat, in place
+    propensity = np.multiply(-p.sensitivity, cit.satisfaction)
+    propensity += p.sensitivity * (1.0 - levers.voice_cost)
+    np.clip(propensity, 0.0, 1.0, out=propensity)
     propensity *= 1.0 - p.coercion_deterrence * levers.coercion
     cit.complained[:] = model.rng.random(len(cit)) < propensity
     gov = model.governments

@@ -228,10 +228,35 @@ def test_dashboard_in_browser(dashboard_url: str, tmp_path: Path) -> None:
             external.append(url)
             route.abort()
 
+    def snap(locator) -> bytes:
+        """A screenshot of ``locator`` once every image has loaded.
+
+        A redraw replaces the image elements, so a screenshot taken at that moment
+        finds no node; it is retried.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+
+        for _ in range(40):
+            try:
+                page.wait_for_function(ALL_IMAGES_LOADED)
+                return locator.screenshot(timeout=2_000)
+            except PlaywrightError:
+                page.wait_for_timeout(250)
+        raise AssertionError("the view never settled long enough for a screenshot")
+
+    def drawn(locator) -> bytes:
+        """A screenshot of ``locator`` once it shows more than a blank image."""
+        for _ in range(40):
+            png = snap(locator)
+            if _colours(png) > 20:
+                return png
+            page.wait_for_timeout(250)
+        raise AssertionError("the view stayed blank")
+
     def changed(locator, before: bytes) -> bytes:
         """Screenshot ``locator`` until it differs from ``before`` (images arrive asynchronously)."""
         for _ in range(40):
-            after = locator.screenshot()
+            after = snap(locator)
             if after != before:
                 return after
             page.wait_for_timeout(250)
@@ -259,11 +284,11 @@ def test_dashboard_in_browser(dashboard_url: str, tmp_path: Path) -> None:
             expect(page.get_by_text("300 of 2,000 citizens")).to_be_visible()
             images = page.locator("img.widget-image")
             graph, citizens_chart = images.nth(0), images.nth(1)
-            assert _colours(graph.screenshot()) > 20, "the graph is blank"
+            drawn(graph)  # the graph is not blank
             mark("rendered")
 
             # 2. Step: the counter, the status line and the charts move on
-            chart_before = citizens_chart.screenshot()
+            chart_before = drawn(citizens_chart)
             page.get_by_role("button", name="Step").click()
             expect(page.get_by_text("Time: 1.0")).to_be_visible()
             expect(status).to_contain_text("Step 1 | regime top_down")
@@ -287,7 +312,7 @@ def test_dashboard_in_browser(dashboard_url: str, tmp_path: Path) -> None:
             mark("reset")
 
             # 4. a few steps of the new model; the charts differ from the top-down run's
-            graph_before = graph.screenshot()
+            graph_before = snap(graph)
             for k in (1, 2):
                 page.get_by_role("button", name="Step").click()
                 expect(status).to_contain_text(f"Step {k} | regime service")

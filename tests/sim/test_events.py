@@ -183,3 +183,32 @@ def test_events_apply_in_step_order_whatever_the_order_given(small_params) -> No
     assert [event.step for event in model.events] == [2, 4]
     model.run(4)
     assert model.levers.fine == 3.0
+
+
+def test_step_zero_settings_shape_the_initial_state() -> None:
+    """A `set` at step 0 is applied before anything is built: reserves are split by it."""
+    from sim import GovernanceModel, ModelParams
+
+    base = ModelParams(citizens=200, enterprises=10, social_orgs=4, jurisdictions=2)
+    direct = GovernanceModel(base.model_copy(update={"decentralization": 0.9}), rng=5)
+    via_event = GovernanceModel(base, rng=5, events=[{"step": 0, "set": {"decentralization": 0.9}}])
+    assert via_event.params.decentralization == 0.9
+    assert via_event.ledger.reserves.tolist() == direct.ledger.reserves.tolist()
+    plain = GovernanceModel(base, rng=5)
+    assert plain.ledger.reserves.tolist() != direct.ledger.reserves.tolist()
+
+
+def test_switched_off_phases_skip_the_step_zero_round() -> None:
+    from sim import GovernanceModel, ModelParams
+
+    params = ModelParams(
+        citizens=200,
+        enterprises=10,
+        social_orgs=4,
+        jurisdictions=2,
+        mechanisms={"compliance": False, "allocation": False, "services": False},
+    )
+    model = GovernanceModel(params, rng=5)
+    assert not model.enterprises.violating.any()
+    assert model.governments.money.sum() == 0.0
+    assert model.indicators["service_coverage"] == 0.0

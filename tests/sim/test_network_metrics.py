@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from sim import GovernanceModel, ModelParams
+from sim import GovernanceModel, ModelParams, network_metrics
 from sim.indicators import org_adjacency, org_network
 from sim.network_metrics import average_clustering, betweenness, betweenness_centralization
 
@@ -83,3 +83,36 @@ def test_org_adjacency_is_the_org_network() -> None:
 def _freeman(graph: nx.Graph) -> float:
     b = np.fromiter(nx.betweenness_centrality(graph).values(), dtype=float)
     return float(np.sum(b.max() - b)) / (len(b) - 1)
+
+
+def test_blocked_sparse_clustering_equals_networkx(monkeypatch) -> None:
+    # above the dense threshold clustering multiplies blocks of rows
+    monkeypatch.setattr(network_metrics, "_DENSE_UP_TO", 10)
+    monkeypatch.setattr(network_metrics, "_ROWS", 7)
+    graph = nx.barabasi_albert_graph(120, 3, seed=2)
+    for u, v in graph.edges:
+        graph[u][v]["weight"] = (u * 7 + v) % 5 + 1.0
+    adjacency = sparse.csr_array(nx.to_scipy_sparse_array(graph, weight="weight"))
+    expected = nx.average_clustering(graph, weight="weight")
+    assert network_metrics.average_clustering(adjacency) == pytest.approx(expected, abs=1e-12)
+
+
+def test_sampled_betweenness_uses_fixed_evenly_spaced_pivots(monkeypatch) -> None:
+    graph = nx.barabasi_albert_graph(200, 2, seed=3)
+    adjacency = sparse.csr_array(nx.to_scipy_sparse_array(graph))
+    exact = network_metrics.betweenness(adjacency)
+    monkeypatch.setattr(network_metrics, "_EXACT_UP_TO", 50)
+    # as many pivots as nodes: the estimate is the exact value
+    monkeypatch.setattr(network_metrics, "_PIVOTS", 200)
+    assert np.allclose(network_metrics.betweenness(adjacency), exact, rtol=0, atol=1e-12)
+    # fewer pivots: the same numbers every time (no random draws), and the
+    # estimate equals Brandes-Pich scaling of the dependencies on those pivots
+    monkeypatch.setattr(network_metrics, "_PIVOTS", 40)
+    first = network_metrics.betweenness(adjacency)
+    assert np.array_equal(first, network_metrics.betweenness(adjacency))
+    pivots = np.unique(np.linspace(0, 199, 40).round().astype(np.int64))
+    hops = sparse.csr_array(adjacency, dtype=np.float64)
+    expected = network_metrics._dependencies(hops, pivots) * (200 / pivots.size) / (199 * 198)
+    assert np.allclose(first, expected, rtol=0, atol=1e-12)
+    # the hub keeps the largest estimate, as in the exact ranking
+    assert int(np.argmax(first)) == int(np.argmax(exact))
