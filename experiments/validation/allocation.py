@@ -183,7 +183,6 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
     start = time.perf_counter()
     config = config or load_case_config("allocation")
     settings = config.settings(variant, AllocationSettings)
-    assert isinstance(settings, AllocationSettings)
     base = config.params()
     domain, steps = settings.spillover_domain, settings.steps
 

@@ -231,7 +231,6 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
     start = time.perf_counter()
     config = config or load_case_config("compliance")
     settings = config.settings(variant, ComplianceSettings)
-    assert isinstance(settings, ComplianceSettings)
     base = config.params()
     pure, extra = deterrence_sweep(base, settings, config.seed)
     low, high = base.compliance.gain_low, base.compliance.gain_high

@@ -339,7 +339,6 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
     start = time.perf_counter()
     config = config or load_case_config("coproduction")
     settings = config.settings(variant, CoproductionSettings)
-    assert isinstance(settings, CoproductionSettings)
     curves = santos_curves(config.params(), settings, config.seed)
     # Crossings are read by interpolation on the eta grid: half a grid step plus 0.05
     # for reading the paper's figure by eye.

@@ -103,7 +103,7 @@ class CaseConfig(BaseModel):
         except ValidationError as error:
             raise UserError(f"{self.case}.model: {error}") from error
 
-    def settings(self, variant: Variant, schema: type[BaseModel]) -> BaseModel:
+    def settings[S: BaseModel](self, variant: Variant, schema: type[S]) -> S:
         """The run settings of one variant, validated against the case's schema."""
         try:
             return schema.model_validate(getattr(self, variant))

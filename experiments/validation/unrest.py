@@ -237,7 +237,6 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
     start = time.perf_counter()
     config = config or load_case_config("unrest")
     settings = config.settings(variant, UnrestSettings)
-    assert isinstance(settings, UnrestSettings)
     base = config.params()
     threshold = base.unrest.threshold
     n = settings.citizens
