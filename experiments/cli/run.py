@@ -24,8 +24,7 @@ def run(
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar or table.")] = False,
 ) -> None:
-    """Run every variant x replicate of CONFIG; write timeseries.parquet, summary.csv,
-    manifest.json and figures/, and print the final-state table with 95% CIs."""
+    """Run every variant x replicate of CONFIG: Parquet timeseries, manifest, figure and a 95% CI table."""
     from experiments.config import load_config
     from experiments.executors import default_workers
     from experiments.experiment import run_experiment
