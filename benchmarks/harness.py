@@ -154,7 +154,12 @@ def targets(report: Report, cpu: bool = False) -> list[Target]:
     biggest = "full_1m" if "full_1m" in report.results else large
     per_citizen_small = _ratio(get("full_10k", "step_ms"), get("full_10k", "citizens"))
     per_citizen_big = _ratio(get(biggest, "step_ms"), get(biggest, "citizens"))
-    collection = [r["collection_share"] for r in report.results.values() if "collection_share" in r]
+    full_model = {
+        name: r
+        for name, r in report.results.items()
+        if "collection_share" in r and name != "coproduction"
+    }
+    collection = [r["collection_share"] for r in full_model.values()]
     recording = [r["recording_share"] for r in report.results.values() if "recording_share" in r]
     size = report.results.get("coproduction", {}).get("citizens", 10_000)
     large_size = report.results.get(large, {}).get("citizens", 100_000)
@@ -211,8 +216,16 @@ def targets(report: Report, cpu: bool = False) -> list[Target]:
         ),
         Target("`govsim --help`", get("cli_help", "run_s"), 1.0, "s", at_most=True),
         Target(
-            "data collection (indicators + recording): largest share of a step",
+            "full model, every size: data collection (indicators + recording), "
+            "largest median share of a step",
             max(collection) if collection else None,
+            0.10,
+            "of a step",
+            at_most=True,
+        ),
+        Target(
+            f"co-production only, {size:,} citizens: data collection, median share of a step",
+            _get(report, "coproduction", "collection_share"),
             0.10,
             "of a step",
             at_most=True,
@@ -256,8 +269,8 @@ def format_report(report: Report) -> str:
         f"load average {m.get('load_average', '?')} before, {m.get('load_average_after', '?')} after.",
         "",
         "| case | citizens | set-up s | step ms | step CPU ms | agent-steps/s | indicators "
-        "| recording | sparse product ms | run s | peak MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| recording | collection, all steps | sparse product ms | run s | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in report.results.items():
         lines.append(
@@ -272,6 +285,7 @@ def format_report(report: Report) -> str:
                     _number(r.get("agent_steps_per_s")),
                     _percent(r.get("indicators_share")),
                     _percent(r.get("recording_share")),
+                    _percent(r.get("collection_mean_share")),
                     _number(r.get("spmv_ms")),
                     _number(r.get("run_s")),
                     _number(r.get("peak_mb")),
@@ -280,7 +294,7 @@ def format_report(report: Report) -> str:
             + " |"
         )
     for name, error in report.errors.items():
-        lines.append(f"| {name} | failed: {error} |||||||||| ")
+        lines.append(f"| {name} | failed: {error} ||||||||||| ")
     costs = report.results.get("phase_costs")
     if costs:
         product = costs["spmv_cpu_ms"]

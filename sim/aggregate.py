@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# up to this many values (jurisdictions, say) a Gini is cheaper in plain Python
+_FEW = 32
+
 __all__ = [
     "by_jurisdiction",
     "gini",
@@ -70,27 +73,46 @@ def gini(values: np.ndarray) -> float:
     >>> round(gini(np.array([0.0, 0.0, 1.0])), 3)
     0.667
     """
-    return gini_of_sorted(np.sort(np.asarray(values, dtype=np.float64)))
+    values = np.asarray(values, dtype=np.float64)
+    if values.size <= _FEW:
+        return _gini_of_few(sorted(values.tolist()))
+    return gini_of_sorted(np.sort(values))
 
 
-def gini_of_sorted(ascending: np.ndarray) -> float:
+def gini_of_sorted(ascending: np.ndarray, ranks: np.ndarray | None = None) -> float:
     """Gini coefficient of non-negative values already sorted in ascending order.
 
-    ``G = 2 sum_i i x_(i) / (n sum_i x_i) - (n + 1) / n`` with ranks ``i = 1 .. n``.
+    ``G = 2 sum_i i x_(i) / (n sum_i x_i) - (n + 1) / n`` with ranks ``i = 1 .. n``;
+    pass ``ranks`` (``np.arange(1.0, n + 1.0)``) to reuse them across calls.
 
     >>> round(gini_of_sorted(np.array([0.0, 0.0, 1.0])), 3)
     0.667
     """
     x = ascending
     n = x.size
+    if n <= _FEW and ranks is None:
+        return _gini_of_few(x.tolist())
     total = x.sum()
     if n == 0 or total <= 0.0:
         return 0.0
     # numpy's pairwise sum, not np.dot: BLAS splits long dot products across threads,
     # which costs more than the sum and makes its last bits depend on the thread count
-    weighted = (np.arange(1.0, n + 1.0) * x).sum()
+    if ranks is None:
+        ranks = np.arange(1.0, n + 1.0)
+    weighted = (ranks * x).sum()
     coefficient = float((2.0 * weighted / (n * total)) - (n + 1.0) / n)
     return min(1.0, max(0.0, coefficient))  # clipped as np.clip would (0.0 wins a tie with -0.0)
+
+
+def _gini_of_few(ascending: list[float]) -> float:
+    """:func:`gini_of_sorted` in plain Python, cheaper than numpy's calls for a few values."""
+    n = len(ascending)
+    total = sum(ascending)
+    if n == 0 or total <= 0.0:
+        return 0.0
+    weighted = sum(rank * value for rank, value in enumerate(ascending, start=1))
+    coefficient = 2.0 * weighted / (n * total) - (n + 1.0) / n
+    return min(1.0, max(0.0, coefficient))
 
 
 def strength_centralization(strength: np.ndarray) -> float:
@@ -106,10 +128,10 @@ def strength_centralization(strength: np.ndarray) -> float:
     """
     s = np.asarray(strength, dtype=np.float64)
     n = s.size
-    total = s.sum()
+    total = float(s.sum())
     if n < 3 or total <= 0.0:
         return 0.0
-    spread = float(np.sum(s.max() - s))
+    spread = float((s.max() - s).sum())
     # a star with the same total: hub holds total/2, each leaf total/(2(n-1))
-    star = (n - 1) * (total / 2.0 - total / (2.0 * (n - 1)))
-    return float(np.clip(spread / star, 0.0, 1.0)) if star > 0 else 0.0
+    star = float((n - 1) * (total / 2.0 - total / (2.0 * (n - 1))))
+    return min(1.0, max(0.0, spread / star)) if star > 0 else 0.0

@@ -16,7 +16,12 @@ import pandas as pd
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
 from sim.events import Event, apply_event, apply_settings, check_events
-from sim.indicators import IndicatorCollector, compute_indicators
+from sim.indicators import (
+    IndicatorCollector,
+    IndicatorSnapshot,
+    resolve_snapshots,
+    take_snapshot,
+)
 from sim.initialisation import (
     initial_citizens,
     initial_enterprises,
@@ -137,7 +142,10 @@ class GovernanceModel(mesa.Model):
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
-        self.indicators: dict[str, float] = compute_indicators(self)
+        self.indicator_snapshot: IndicatorSnapshot = take_snapshot(self)
+        # resolved now: step 0's indicators are part of building the model (the first
+        # resolution also sorts the citizens' needs once, for service_match)
+        resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
 
@@ -166,8 +174,16 @@ class GovernanceModel(mesa.Model):
         for name, phase in PHASES:
             if getattr(switches, name):
                 phase(self)
-        self.indicators = compute_indicators(self)
+        self.indicator_snapshot = take_snapshot(self)
         self.datacollector.collect(self)
+
+    @property
+    def indicators(self) -> dict[str, float]:
+        """Every indicator of :data:`sim.INDICATORS` after the last step (or at step 0)."""
+        snapshot = self.indicator_snapshot
+        if not snapshot.resolved:
+            resolve_snapshots(self, [snapshot])
+        return snapshot.values
 
     def run(self, steps: int) -> None:
         """Advance the model by ``steps`` steps."""

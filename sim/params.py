@@ -349,12 +349,21 @@ class AdaptationParams(Block):
 
 
 class MetricsParams(Block):
-    """How often expensive network metrics are recomputed."""
+    """How often the indicators that cost more than a pass over the actors are recomputed.
+
+    Between refreshes their last values are carried forward; set 1 to recompute
+    them every step.
+    """
 
     network_metrics_every: int = Field(
         10,
         ge=1,
         description="Steps between recomputing clustering and betweenness of the organisational network.",
+    )
+    inequality_every: int = Field(
+        10,
+        ge=1,
+        description="Steps between recomputing satisfaction_gini (it sorts the citizens); 1 = every step.",
     )
 
 

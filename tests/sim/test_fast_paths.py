@@ -12,7 +12,6 @@ from scipy import sparse
 
 from sim import GovernanceModel, ModelParams
 from sim.aggregate import by_jurisdiction, gini, gini_of_sorted, mean_by_jurisdiction, row_sum
-from sim.indicators import _sorted_satisfaction
 from sim.network import barabasi_albert_graph, build_social_graph, social_adjacency
 from sim.params import NetworkParams
 
@@ -139,13 +138,6 @@ def test_gini_matches_the_textbook_formulas() -> None:
     small = np.array([0.2, 0.5, 0.1, 0.9, 0.4])
     pairs = np.abs(small[:, None] - small[None, :]).sum() / (2 * small.size**2 * small.mean())
     assert gini(small) == pytest.approx(pairs, rel=1e-12)
-
-
-def test_satisfaction_is_sorted_from_last_order_correctly() -> None:
-    model = GovernanceModel(ModelParams(citizens=3000), rng=4, agent_views=False)
-    for _ in range(5):
-        model.step()
-        assert np.array_equal(_sorted_satisfaction(model), np.sort(model.citizens.satisfaction))
 
 
 def test_indicator_table_is_the_indicators_of_each_step() -> None:

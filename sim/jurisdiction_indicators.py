@@ -1,0 +1,164 @@
+"""Indicators of budgets, provision, money and organisational ties, for many steps at once.
+
+These indicators read only small arrays (J x D allocations and provision, J + 1
+ledgers, the candidate organisational ties), so what costs is the number of numpy
+calls, not the data. Each step therefore packs those arrays into one row
+(:func:`record_inputs`: one copy), and :func:`jurisdiction_indicators` computes
+the indicators of a whole batch of rows with the same few calls it would take for
+one. The rows are copies, so a batch gives exactly the values of each step's
+state, whenever it is computed.
+
+Things fixed during a run are read from the model when the batch is computed, not
+copied: citizens' needs and jurisdictions, each jurisdiction's population and
+need profile, and which candidate ties exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.indicator_kernels import service_match
+from sim.org_indicators import org_structure_of_rows
+
+if TYPE_CHECKING:
+    from sim.model import GovernanceModel
+
+__all__ = ["BATCHED", "InputLayout", "input_layout", "jurisdiction_indicators", "record_inputs"]
+
+# the indicators computed here, in the order of sim.indicators.INDICATORS
+BATCHED: tuple[str, ...] = (
+    "service_match",
+    "responsiveness",
+    "governance_cost",
+    "cost_effectiveness",
+    "revenue_per_capita",
+    "reserves_per_capita",
+    "jurisdiction_equity",
+    "nongov_provision_share",
+    "org_centralization",
+    "polycentricity",
+    "org_ties",
+    "network_density",
+    "mean_enforcement_effort",
+)
+
+# names and shapes of the arrays one row holds, in order (J x D, J + 1, J or ties)
+_JURISDICTION_BY_DOMAIN = ("money", "demand_multiplier", "provision", "output", "nongov_output")
+_LEDGER = ("spending", "revenue", "reserves")
+
+
+@dataclass(frozen=True)
+class InputLayout:
+    """Where each array sits in a packed row: ``slices[name]`` and the array's shape."""
+
+    shapes: dict[str, tuple[int, ...]]
+    slices: dict[str, slice]
+    width: int
+
+    def unpack(self, rows: np.ndarray, name: str) -> np.ndarray:
+        """The ``name`` array of every row: shape ``(T, *shape)`` (a view)."""
+        return rows[:, self.slices[name]].reshape(rows.shape[0], *self.shapes[name])
+
+
+def input_layout(model: GovernanceModel) -> InputLayout:
+    """The packed-row layout for this model's sizes (built once, kept in the phase cache)."""
+    gov = model.governments
+    shape = (gov.n_jurisdictions, gov.n_domains, len(gov), model.org_ties.kind.size)
+    layout = model.phase_cache.get("indicator_inputs")
+    if layout is not None and layout[0] == shape:
+        return layout[1]
+    j, d, g, k = shape
+    shapes: dict[str, tuple[int, ...]] = {name: (j, d) for name in _JURISDICTION_BY_DOMAIN}
+    shapes.update({name: (g,) for name in _LEDGER})
+    shapes.update(enforcement_effort=(j,), tie_weight=(k,), tie_active=(k,))
+    slices, start = {}, 0
+    for name, dims in shapes.items():
+        size = int(np.prod(dims))
+        slices[name] = slice(start, start + size)
+        start += size
+    layout = InputLayout(shapes, slices, start)
+    model.phase_cache["indicator_inputs"] = (shape, layout)
+    return layout
+
+
+def record_inputs(model: GovernanceModel) -> np.ndarray:
+    """One row holding a copy of every array these indicators read, in layout order."""
+    gov, ledger, ties = model.governments, model.ledger, model.org_ties
+    return np.concatenate(
+        [
+            gov.money.ravel(),
+            gov.demand_multiplier.ravel(),
+            gov.provision.ravel(),
+            gov.output.ravel(),
+            gov.nongov_output.ravel(),
+            ledger.spending,
+            ledger.revenue,
+            ledger.reserves,
+            gov.enforcement_effort,
+            ties.weight,
+            ties.active,  # as 0.0 / 1.0
+        ]
+    )
+
+
+def _gini_of_rows(values: np.ndarray) -> np.ndarray:
+    """Gini coefficient of each row of non-negative values (0 where a row sums to 0)."""
+    ascending = np.sort(values, axis=1)
+    n = values.shape[1]
+    total = ascending.sum(axis=1)
+    weighted = (np.arange(1.0, n + 1.0) * ascending).sum(axis=1)
+    positive = total > 0
+    coefficient = np.divide(2.0 * weighted, n * total, out=np.zeros_like(total), where=positive)
+    coefficient -= (n + 1.0) / n
+    return np.where(positive & (n > 0), np.clip(coefficient, 0.0, 1.0), 0.0)
+
+
+def jurisdiction_indicators(
+    model: GovernanceModel, rows: np.ndarray, service_coverage: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The indicators of packed rows (one per step), each an array of length T.
+
+    ``service_coverage`` (length T) is each step's mean coverage, which
+    ``cost_effectiveness`` divides by the cost. The formulas are those of
+    ``docs/ODD.md``, section Indicators.
+    """
+    layout = input_layout(model)
+    gov = model.governments
+    n = len(model.citizens)
+    money = layout.unpack(rows, "money")
+    allocated = money.sum(axis=2, keepdims=True)
+    shares = money / np.where(allocated > 0, allocated, 1.0)  # 0 where nothing was allocated
+    demand = model.jurisdiction_need * layout.unpack(rows, "demand_multiplier")
+    truth = demand / demand.sum(axis=2, keepdims=True)
+    # 1 - population-weighted mean of 0.5 sum_d |a_jd - true_jd| (every citizen lives somewhere)
+    gap = (gov.population[:, None] * np.abs(shares - truth)).reshape(len(rows), -1).sum(axis=1)
+
+    cost = layout.unpack(rows, "spending").sum(axis=1) / n
+    # below a millionth of a money unit per citizen nothing is really being spent
+    spends = cost > 1e-6
+    effectiveness = np.divide(service_coverage, cost, out=np.zeros_like(cost), where=spends)
+    output = layout.unpack(rows, "output").reshape(len(rows), -1).sum(axis=1)
+    nongov = layout.unpack(rows, "nongov_output").reshape(len(rows), -1).sum(axis=1)
+    nongov_share = np.divide(nongov, output, out=np.zeros_like(output), where=output > 0)
+    org = org_structure_of_rows(
+        model, layout.unpack(rows, "tie_weight"), layout.unpack(rows, "tie_active")
+    )
+    effort = layout.unpack(rows, "enforcement_effort")
+    return {
+        "service_match": service_match(model, shares),
+        "responsiveness": 1.0 - 0.5 * gap / n,
+        "governance_cost": cost,
+        "cost_effectiveness": effectiveness,
+        "revenue_per_capita": layout.unpack(rows, "revenue").sum(axis=1) / n,
+        "reserves_per_capita": layout.unpack(rows, "reserves").sum(axis=1) / n,
+        "jurisdiction_equity": 1.0 - _gini_of_rows(layout.unpack(rows, "provision").sum(axis=2)),
+        "nongov_provision_share": nongov_share,
+        "org_centralization": org["org_centralization"],
+        "polycentricity": 0.5 * (1.0 - org["org_centralization"]) + 0.5 * nongov_share,
+        "org_ties": org["org_ties"],
+        "network_density": org["network_density"],
+        "mean_enforcement_effort": effort.sum(axis=1) / effort.shape[1],
+    }

@@ -1,0 +1,87 @@
+"""sim.indicators: snapshots resolved one by one or in batches record the same table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import INDICATORS, GovernanceModel, ModelParams
+from sim.indicators import _MEASURED, _RESOLVE_EVERY, compute_indicators
+from sim.jurisdiction_indicators import BATCHED
+
+from .conftest import SMALL
+
+EVENTS = [
+    {"step": 3, "shock": {"kind": "demand", "domain": "health", "factor": 2.0}},
+    {"step": 5, "set": {"regime": "top_down"}},
+]
+
+
+def _model() -> GovernanceModel:
+    return GovernanceModel(ModelParams(**SMALL), rng=7, events=EVENTS, agent_views=False)
+
+
+def test_batches_record_what_step_by_step_reading_records() -> None:
+    read_each_step, read_at_end = _model(), _model()
+    seen = [dict(read_each_step.indicators)]
+    for _ in range(12):
+        read_each_step.step()
+        seen.append(dict(read_each_step.indicators))
+    read_at_end.run(12)
+    batched = read_at_end.indicator_frame()
+    pd.testing.assert_frame_equal(read_each_step.indicator_frame(), batched, check_exact=True)
+    assert batched.to_dict("records") == seen
+    assert list(batched.columns) == list(INDICATORS)
+
+
+def test_a_step_records_its_own_state_not_later_edits() -> None:
+    model = _model()
+    model.run(2)
+    before = model.indicators["governance_cost"]
+    recorded = model.indicator_frame()["service_match"].iloc[-1]
+    model.ledger.spending[:] += 1000.0  # edits after the step do not rewrite it
+    model.governments.money[:] = 0.0
+    assert model.indicators["governance_cost"] == before
+    assert model.indicator_frame()["service_match"].iloc[-1] == recorded
+    assert compute_indicators(model)["service_match"] == 0.0  # the state now: nothing allocated
+
+
+def test_unread_steps_are_resolved_in_bounded_batches() -> None:
+    model = _model()
+    model.run(_RESOLVE_EVERY + 5)
+    assert 0 < len(model.datacollector._pending) < _RESOLVE_EVERY
+    assert len(model.indicator_frame()) == _RESOLVE_EVERY + 6
+    assert not model.datacollector._pending
+
+
+def test_compute_indicators_is_the_resolved_snapshot() -> None:
+    model = _model()
+    model.run(4)
+    assert compute_indicators(model) == model.indicators
+    assert np.isfinite(list(model.indicators.values())).all()
+
+
+def test_measured_and_batched_indicators_are_the_right_numbers() -> None:
+    model = _model()
+    model.run(3)
+    values, cit, gov = model.indicators, model.citizens, model.governments
+    assert set(BATCHED) | set(_MEASURED) == set(INDICATORS)
+    assert len(model.indicator_snapshot.measured) == len(_MEASURED)
+    direct = {
+        "participation_rate": cit.cooperate.mean(),
+        "mean_trust": cit.trust.mean(),
+        "mean_satisfaction": cit.satisfaction.mean(),
+        "unrest_rate": cit.active.mean(),
+        "complaint_rate": cit.complained.mean(),
+        "service_coverage": cit.coverage.mean(),
+        "mean_harm": cit.harm.mean(),
+        "welfare": cit.service_utility.mean() - cit.harm.mean(),
+        "governance_cost": model.ledger.spending.sum() / len(cit),
+        "revenue_per_capita": model.ledger.revenue.sum() / len(cit),
+        "reserves_per_capita": model.ledger.reserves.sum() / len(cit),
+        "org_ties": float(model.org_ties.active.sum()),
+        "mean_enforcement_effort": gov.enforcement_effort.mean(),
+    }
+    for name, value in direct.items():
+        assert values[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
