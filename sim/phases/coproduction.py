@@ -22,8 +22,8 @@ Strategies spread by synchronous imitation: each ``x`` draws a random neighbour
 ``y`` and, if ``P_y > P_x``, copies it with probability ``(P_y - P_x) / M_xy``,
 ``M_xy`` the largest payoff difference possible between them
 (:func:`payoff_bounds`). Copying a neighbour that plays the same strategy changes
-nothing, so the coin is drawn only where ``y`` plays the other strategy (the same
-rule, with fewer draws).
+nothing, and a worse-off one is never copied, so the coin is drawn only where ``y``
+plays the other strategy and earns more (the same rule, with fewer draws).
 """
 
 from __future__ import annotations
@@ -141,8 +141,11 @@ def imitate(
     x = np.flatnonzero(cooperate[model_of] != cooperate)
     y = model_of[x]
     gain = payoffs[y] - payoffs[x]
+    # only a better-off model can be copied: the coin is drawn for those alone
+    better = gain > 0
+    x, y, gain = x[better], y[better], gain[better]
     span = highest[y] - lowest[x]  # > 0 wherever a gain is possible
-    copies = (gain > 0) & (rng.random(x.size) * span < gain)  # probability gain / span
+    copies = rng.random(x.size) * span < gain  # probability gain / span
     switched = cooperate.copy()
     switched[x[copies]] = cooperate[y[copies]]
     return switched
@@ -182,7 +185,7 @@ def coproduce(model: GovernanceModel) -> None:
     reward_money = model.levers.participation_reward
     reward = params.reward_scale * reward_money
     game = _game(model, reward)
-    cit.payoff[:] = _payoffs(social, cit.cooperate, game)
+    _payoffs(social, cit.cooperate, game, out=cit.payoff)
     n_j = model.governments.n_jurisdictions
     if reward_money > 0:
         paid = reward_money * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
@@ -222,19 +225,22 @@ def _game(model: GovernanceModel, reward: float) -> _Game:
     return game
 
 
-def _payoffs(social: SocialAdjacency, cooperate: np.ndarray, game: _Game) -> np.ndarray:
+def _payoffs(
+    social: SocialAdjacency, cooperate: np.ndarray, game: _Game, out: np.ndarray
+) -> np.ndarray:
     """:func:`public_goods_payoffs` for one population, from the game's constant arrays.
 
-    ``share = unit (gamma s + A gamma s)``, ``P = share + A share - s (gamma (k + 1) - rho)``.
+    ``share = unit (gamma s + A gamma s)``, ``P = share + A share - s (gamma (k + 1) - rho)``,
+    written into ``out``.
     """
     given = game.gamma * cooperate
     pot = social.matrix @ given
     pot += given
     share = np.multiply(game.unit, pot, out=pot)
-    payoff = social.matrix @ share
-    payoff += share
-    payoff -= np.multiply(game.net_cost, cooperate, out=share)
-    return payoff
+    cost = np.multiply(game.net_cost, cooperate, out=given)
+    np.add(social.matrix @ share, share, out=out)
+    out -= cost
+    return out
 
 
 def update_volunteers(model: GovernanceModel) -> None:

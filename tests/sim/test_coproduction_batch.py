@@ -23,16 +23,19 @@ def _imitate_reference(social, cooperate, payoffs, highest, lowest, rng):
     """The single-population rule, citizen by citizen.
 
     Every citizen draws its model; then, in citizen order, each one whose model
-    plays the other strategy draws one coin, and copies if the model earns more,
-    with probability gain / span (a coin for anyone else could change nothing).
+    plays the other strategy and earns more draws one coin, and copies with
+    probability gain / span (a coin for anyone else could change nothing).
     """
     model_of = social.random_neighbour(rng)
-    candidates = [(x, y) for x, y in enumerate(model_of.tolist()) if cooperate[y] != cooperate[x]]
+    candidates = [
+        (x, y)
+        for x, y in enumerate(model_of.tolist())
+        if cooperate[y] != cooperate[x] and payoffs[y] - payoffs[x] > 0
+    ]
     coins = rng.random(len(candidates))
     new = cooperate.copy()
     for (x, y), coin in zip(candidates, coins, strict=True):
-        gain = payoffs[y] - payoffs[x]
-        if gain > 0 and coin < gain / (highest[y] - lowest[x]):
+        if coin < (payoffs[y] - payoffs[x]) / (highest[y] - lowest[x]):
             new[x] = cooperate[y]
     return new
 
