@@ -39,13 +39,19 @@ def betweenness(adjacency: sparse.sparray) -> np.ndarray:
     and ``b(v) = sum_{s != v} delta_s(v) / ((n - 1)(n - 2))`` as networkx normalises
     it for undirected graphs.
 
-    Up to ``_EXACT_UP_TO`` (2,048) nodes every node is a source. Larger networks
-    use Brandes & Pich (2007)'s pivot estimate, as ``nx.betweenness_centrality(G,
-    k)`` does: ``_PIVOTS`` (512) sources, scaled by ``n / k``. The pivots are
-    evenly spaced node ids (fixed, so a metric never draws from the run's
-    generator and the same network always gives the same number); the node
-    blocks (enterprises, social organisations, governments) are sampled in
-    proportion. Time and memory then grow with the number of edges, not n^2.
+    Nodes with the same neighbours (structurally equivalent: here, enterprises
+    and social organisations tied to the same governments) have the same
+    dependencies up to swapping them, so one source per class of such nodes
+    gives the exact sum: its dependencies count ``|C|`` times, except that a
+    member's dependency on its own class counts ``|C| - 1`` times (it is not its
+    own source). Up to ``_EXACT_UP_TO`` (2,048) classes the result is exact.
+    Networks with more classes use Brandes & Pich (2007)'s pivot estimate, as
+    ``nx.betweenness_centrality(G, k)`` does: ``_PIVOTS`` (512) sources, scaled by
+    ``n / k``. The pivots are evenly spaced node ids (fixed, so a metric never
+    draws from the run's generator and the same network always gives the same
+    number); the node blocks (enterprises, social organisations, governments) are
+    sampled in proportion. Time and memory then grow with the number of edges,
+    not n^2.
 
     Examples
     --------
@@ -55,22 +61,55 @@ def betweenness(adjacency: sparse.sparray) -> np.ndarray:
     """
     hops = sparse.csr_array(adjacency, dtype=np.float64, copy=True)
     hops.data[:] = 1.0
+    hops.sort_indices()
     n = hops.shape[0]
     total = np.zeros(n)
     if n < 3:
         return total
-    if n <= _EXACT_UP_TO:
-        pivots, scale = np.arange(n), 1.0
-    else:
+    label, representative = _equivalence_classes(hops)
+    if representative.size > _EXACT_UP_TO:
         pivots = np.unique(np.linspace(0, n - 1, _PIVOTS).round().astype(np.int64))
-        scale = n / pivots.size
-    for first in range(0, pivots.size, _BATCH):
-        total += _dependencies(hops, pivots[first : first + _BATCH])
-    return scale * total / ((n - 1) * (n - 2))
+        for first in range(0, pivots.size, _BATCH):
+            total += _dependencies(hops, pivots[first : first + _BATCH])
+        return (n / pivots.size) * total / ((n - 1) * (n - 2))
+    size = np.bincount(label).astype(np.float64)
+    # another member of each class (-1 for a class of one), whose dependency on
+    # the representative every member but the representative shares
+    other = np.full(representative.size, -1)
+    members = np.flatnonzero(representative[label] != np.arange(n))
+    other[label[members]] = members
+    own_class = np.zeros(representative.size)
+    for first in range(0, representative.size, _BATCH):
+        batch = np.arange(first, min(first + _BATCH, representative.size))
+        delta = _dependency_matrix(hops, representative[batch])
+        total += delta @ size[batch]
+        has_other = other[batch] >= 0
+        own_class[batch[has_other]] = delta[other[batch[has_other]], np.flatnonzero(has_other)]
+    # counted |C| times above: the representative is really counted |C| - 1 times
+    # (by the others), every other member |C| - 1 times, not |C|
+    total -= own_class[label]
+    total[representative] += size * own_class
+    return total / ((n - 1) * (n - 2))
 
 
-def _dependencies(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
-    """Sum over ``sources`` of each node's Brandes dependency on them.
+def _equivalence_classes(hops: sparse.csr_array) -> tuple[np.ndarray, np.ndarray]:
+    """Classes of nodes with the same neighbours: each node's class, and a node of each.
+
+    ``hops`` has sorted indices, so equal neighbourhoods are equal index runs.
+    """
+    classes: dict[bytes, int] = {}
+    label = np.empty(hops.shape[0], dtype=np.int64)
+    indptr, indices = hops.indptr.tolist(), hops.indices
+    for node in range(hops.shape[0]):
+        label[node] = classes.setdefault(
+            indices[indptr[node] : indptr[node + 1]].tobytes(), len(classes)
+        )
+    _, representative = np.unique(label, return_index=True)
+    return label, representative
+
+
+def _dependency_matrix(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
+    """Brandes dependency ``delta_s(v)`` of every node ``v`` (rows) on each source ``s``.
 
     Arrays are node x source, so that each level is one sparse product ``hops @ X``.
     """
@@ -94,7 +133,12 @@ def _dependencies(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
         coeff = (1.0 + delta) / safe_sigma * levels[d]
         delta += sigma * (hops @ coeff) * levels[d - 1]
     delta[sources, columns] = 0.0
-    return delta.sum(axis=1)
+    return delta
+
+
+def _dependencies(hops: sparse.csr_array, sources: np.ndarray) -> np.ndarray:
+    """Sum over ``sources`` of each node's Brandes dependency on them."""
+    return _dependency_matrix(hops, sources).sum(axis=1)
 
 
 def betweenness_centralization(adjacency: sparse.sparray) -> float:

@@ -116,3 +116,44 @@ def test_sampled_betweenness_uses_fixed_evenly_spaced_pivots(monkeypatch) -> Non
     assert np.allclose(first, expected, rtol=0, atol=1e-12)
     # the hub keeps the largest estimate, as in the exact ranking
     assert int(np.argmax(first)) == int(np.argmax(exact))
+
+
+def _hub_and_spoke(hubs: int, spokes: int, seed: int) -> nx.Graph:
+    """Hubs tied to each other at random, spokes each tied to a random set of hubs."""
+    rng = np.random.default_rng(seed)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(hubs + spokes))
+    for a in range(hubs):
+        for b in range(a + 1, hubs):
+            if rng.random() < 0.5:
+                graph.add_edge(a, b)
+    for spoke in range(hubs, hubs + spokes):
+        ties = rng.choice(hubs, size=int(rng.integers(0, 3)), replace=False)
+        graph.add_edges_from((spoke, int(hub)) for hub in ties)
+    return graph
+
+
+@pytest.mark.parametrize(("hubs", "spokes", "seed"), [(3, 40, 0), (5, 140, 1), (2, 9, 2)])
+def test_structurally_equivalent_nodes_give_networkx_betweenness(
+    hubs: int, spokes: int, seed: int
+) -> None:
+    # spokes tied to the same hubs (and spokes tied to none) share a class: one
+    # source per class, and the within-class correction, must give the exact values
+    graph = _hub_and_spoke(hubs, spokes, seed)
+    _, representative = network_metrics._equivalence_classes(
+        sparse.csr_array(_adjacency(graph), dtype=np.float64)
+    )
+    assert representative.size < len(graph) * 0.6  # many nodes share a class
+    expected = nx.betweenness_centrality(graph, normalized=True)
+    np.testing.assert_allclose(
+        betweenness(_adjacency(graph)), [expected[v] for v in graph], rtol=1e-12, atol=1e-15
+    )
+
+
+def test_many_nodes_with_few_classes_stay_exact(monkeypatch) -> None:
+    graph = _hub_and_spoke(4, 300, 3)
+    expected = nx.betweenness_centrality(graph, normalized=True)
+    monkeypatch.setattr(network_metrics, "_EXACT_UP_TO", 30)  # 304 nodes, under 30 classes
+    np.testing.assert_allclose(
+        betweenness(_adjacency(graph)), [expected[v] for v in graph], rtol=1e-12, atol=1e-15
+    )
