@@ -4,8 +4,9 @@ Two indicators would otherwise dominate the cost of recording a step: the Gini
 coefficient of satisfaction, which needs the citizens in order of satisfaction,
 and the service match, a sum over every citizen and domain. Both are computed
 exactly (to floating-point rounding) from state kept between steps in
-``model.phase_cache``; that state is checked against the current arrays every
-time, never assumed, so edits of the arrays between steps are always seen.
+``model.phase_cache``. The satisfaction ranking is checked against the current
+satisfaction every time; the sorted needs are rebuilt when
+:mod:`sim.structure` finds the needs or jurisdictions edited.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from sim.aggregate import gini_of_sorted
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["SatisfactionRanking", "satisfaction_gini", "satisfaction_ranking", "service_match"]
+__all__ = [
+    "NeedIndex",
+    "SatisfactionRanking",
+    "need_index",
+    "satisfaction_gini",
+    "satisfaction_ranking",
+    "service_match",
+]
 
 # entries compared first when checking whether an array changed: a changed array
 # almost always differs in a spread-out sample, and then the full comparison is skipped
@@ -96,16 +104,16 @@ def satisfaction_gini(model: GovernanceModel) -> float:
 
 
 @dataclass(frozen=True)
-class _NeedIndex:
+class NeedIndex:
     """Every citizen's need share for every domain, sorted within (domain, jurisdiction) cells.
 
     A cell's keys are ``2 (d J + j) + n_id`` (need shares lie in [0, 1], so cells
     never overlap); ``cumulative`` sums the sorted need shares; ``cell_start`` and
-    ``cell_end`` (J x D) bound each cell's keys.
+    ``cell_end`` (J x D) bound each cell's keys. Built from the needs and
+    jurisdictions of one moment and never changed, so a snapshot can keep it.
     """
 
-    need: np.ndarray
-    jurisdiction: np.ndarray
+    citizens: int
     keys: np.ndarray
     cumulative: np.ndarray
     cell_base: np.ndarray
@@ -113,12 +121,16 @@ class _NeedIndex:
     cell_end: np.ndarray
 
 
-def _need_index(model: GovernanceModel, n_jurisdictions: int) -> _NeedIndex:
-    """The sorted needs, built once per run (needs and jurisdictions are fixed)."""
-    cit = model.citizens
+def need_index(model: GovernanceModel) -> NeedIndex:
+    """The sorted needs, built once and again only after the structure is edited.
+
+    :func:`sim.structure.refresh_structure` drops it when needs or jurisdictions change.
+    """
     index = model.phase_cache.get("need_index")
-    if index is not None and index.need is cit.need and index.jurisdiction is cit.jurisdiction:
+    if index is not None:
         return index
+    cit = model.citizens
+    n_jurisdictions = model.governments.n_jurisdictions
     n_domains = cit.need.shape[1]
     # each jurisdiction's needs, every domain sorted: cells in key order are
     # domain-major, (d, 0), (d, 1), ..., so that cell d J + j holds column d of block j
@@ -132,9 +144,8 @@ def _need_index(model: GovernanceModel, n_jurisdictions: int) -> _NeedIndex:
     cumulative = np.concatenate([[0.0], np.cumsum(values)])
     cell_start = np.concatenate([[0], np.cumsum(cell_size)[:-1]])
     cell_base = 2.0 * (np.arange(n_domains) * n_jurisdictions + np.arange(n_jurisdictions)[:, None])
-    index = _NeedIndex(
-        need=cit.need,
-        jurisdiction=cit.jurisdiction,
+    index = NeedIndex(
+        citizens=len(cit),
         keys=keys,
         cumulative=cumulative,
         cell_base=cell_base,
@@ -145,18 +156,17 @@ def _need_index(model: GovernanceModel, n_jurisdictions: int) -> _NeedIndex:
     return index
 
 
-def service_match(model: GovernanceModel, shares: np.ndarray) -> np.ndarray:
+def service_match(index: NeedIndex, shares: np.ndarray) -> np.ndarray:
     """Mean over citizens of ``sum_d min(n_id, a_jd)``: need shares against allocation shares.
 
     ``shares`` holds T allocations (T x J x D, each row of a J x D block a
     jurisdiction's budget shares); the result has one value per allocation.
     Within a cell (jurisdiction j, domain d) the sum over its citizens is the
     needs below ``a_jd`` plus ``a_jd`` times the number above, so one binary
-    search per cell over the sorted needs replaces a pass over every citizen and
-    domain (the decentralisation theorem's match of provision to local needs:
-    Oates 1972).
+    search per cell over the sorted needs (:func:`need_index`) replaces a pass
+    over every citizen and domain (the decentralisation theorem's match of
+    provision to local needs: Oates 1972).
     """
-    index = _need_index(model, shares.shape[1])
     # shares lie in [0, 1], so each search ends inside its own cell; the keys'
     # rounding (about 2 J D x 1e-16) can only put a need that close to a_jd on the
     # wrong side, which changes the sum by less than that difference
@@ -164,4 +174,4 @@ def service_match(model: GovernanceModel, shares: np.ndarray) -> np.ndarray:
     below_sum = index.cumulative[below] - index.cumulative[index.cell_start]  # never negative
     total = below_sum.reshape(len(shares), -1).sum(axis=1)
     total += (shares * (index.cell_end - below)).reshape(len(shares), -1).sum(axis=1)
-    return total / len(model.citizens)
+    return total / index.citizens

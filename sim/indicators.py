@@ -18,14 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
 
-from sim.indicator_kernels import satisfaction_gini
+from sim.indicator_kernels import NeedIndex, need_index, satisfaction_gini
 from sim.jurisdiction_indicators import BATCHED, jurisdiction_indicators, record_inputs
 from sim.org_indicators import org_adjacency, org_network, org_network_metrics
+from sim.structure import refresh_structure
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -41,8 +43,9 @@ __all__ = [
     "take_snapshot",
 ]
 
-# recorded steps kept unresolved at most, so that the copies held stay small
+# recorded steps kept unresolved at most, and their copies' size in bytes at most
 _RESOLVE_EVERY = 64
+_RESOLVE_BYTES = 8 * 2**20
 
 INDICATORS: dict[str, str] = {
     "participation_rate": "Share of citizens who co-produce (participation).",
@@ -95,9 +98,9 @@ class IndicatorSnapshot:
 
     measured: tuple[float, ...]
     inputs: np.ndarray | None
+    need_index: NeedIndex | None
     _table: dict[str, list[float]] | None = field(default=None, repr=False)
     _row: int = field(default=0, repr=False)
-    _values: dict[str, float] | None = field(default=None, repr=False)
 
     @property
     def resolved(self) -> bool:
@@ -106,12 +109,10 @@ class IndicatorSnapshot:
 
     @property
     def values(self) -> dict[str, float]:
-        """Every indicator of :data:`INDICATORS`, in that order (once resolved)."""
-        if self._values is None:
-            if self._table is None:
-                raise RuntimeError("snapshot not resolved yet: call resolve_snapshots")
-            self._values = {name: column[self._row] for name, column in self._table.items()}
-        return self._values
+        """Every indicator of :data:`INDICATORS`, in that order (a new dict; once resolved)."""
+        if self._table is None:
+            raise RuntimeError("snapshot not resolved yet: call resolve_snapshots")
+        return {name: column[self._row] for name, column in self._table.items()}
 
 
 def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
@@ -140,7 +141,7 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         network["org_clustering"],
         network["org_betweenness_centralization"],
     )
-    return IndicatorSnapshot(measured, record_inputs(model))
+    return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
 
 def resolve_snapshots(
@@ -152,25 +153,42 @@ def resolve_snapshots(
     snapshot, in order. Snapshots already resolved keep their values.
     """
     pending = [snapshot for snapshot in snapshots if not snapshot.resolved]
-    if pending:
-        rows = np.stack([snapshot.inputs for snapshot in pending])
-        measured = dict(
-            zip(_MEASURED, zip(*(s.measured for s in pending), strict=True), strict=True)
-        )
-        computed = jurisdiction_indicators(model, rows, np.array(measured["service_coverage"]))
-        table = {
-            name: list(measured[name]) if name in measured else computed[name].tolist()
-            for name in INDICATORS
-        }
-        for row, snapshot in enumerate(pending):
-            snapshot._table, snapshot._row, snapshot.inputs = table, row, None
-        if len(pending) == len(snapshots):
-            return table
-    return {name: [snapshot.values[name] for snapshot in snapshots] for name in INDICATORS}
+    # one batch per need index (an edit of the citizens' structure starts another)
+    batches: list[list[IndicatorSnapshot]] = []
+    for snapshot in pending:
+        if batches and batches[-1][0].need_index is snapshot.need_index:
+            batches[-1].append(snapshot)
+        else:
+            batches.append([snapshot])
+    tables = [_resolve_batch(model, batch, batch[0].need_index) for batch in batches]
+    if len(tables) == 1 and len(pending) == len(snapshots):
+        return tables[0]  # the common case: every snapshot in one batch, in order
+    return {
+        name: [snapshot._table[name][snapshot._row] for snapshot in snapshots]
+        for name in INDICATORS
+    }
+
+
+def _resolve_batch(
+    model: GovernanceModel, batch: Sequence[IndicatorSnapshot], index: NeedIndex
+) -> dict[str, list[float]]:
+    """Resolve snapshots that share one need index, with one call per indicator."""
+    rows = np.stack([snapshot.inputs for snapshot in batch])
+    measured = dict(zip(_MEASURED, zip(*(s.measured for s in batch), strict=True), strict=True))
+    computed = jurisdiction_indicators(model, rows, np.array(measured["service_coverage"]), index)
+    table = {
+        name: list(measured[name]) if name in measured else computed[name].tolist()
+        for name in INDICATORS
+    }
+    for row, snapshot in enumerate(batch):
+        snapshot._table, snapshot._row = table, row
+        snapshot.inputs = snapshot.need_index = None
+    return table
 
 
 def compute_indicators(model: GovernanceModel) -> dict[str, float]:
     """Every indicator of :data:`INDICATORS` for the current state, computed now."""
+    refresh_structure(model)  # the state now, hand edits included
     snapshot = take_snapshot(model)
     resolve_snapshots(model, [snapshot])
     return snapshot.values
@@ -182,13 +200,15 @@ class IndicatorCollector(mesa.DataCollector):
     Mesa calls every reporter and deep-copies its value at every step. This
     collector instead keeps each step's :class:`IndicatorSnapshot` and resolves
     them together when the table is read (``model_vars``,
-    ``get_model_vars_dataframe``) or every ``_RESOLVE_EVERY`` steps, then appends
+    ``get_model_vars_dataframe``) or every ``_RESOLVE_EVERY`` steps (sooner if
+    their copies exceed ``_RESOLVE_BYTES``), then appends
     the floats as they are: the same table, at a fraction of the cost. Once other
     reporters are added, Mesa collects everything its own way.
     """
 
     def __init__(self) -> None:
         self._pending: list[IndicatorSnapshot] = []
+        self._pending_bytes = 0
         self._model: GovernanceModel | None = None
         super().__init__(model_reporters={name: _reporter(name) for name in INDICATORS})
         self._own = tuple(self.model_reporters.values())
@@ -211,6 +231,7 @@ class IndicatorCollector(mesa.DataCollector):
         for name, column in self._model_vars.items():
             column.extend(table[name])
         self._pending.clear()
+        self._pending_bytes = 0
 
     def collect(self, model: GovernanceModel) -> None:
         """Record the model's current indicators (one row of the table)."""
@@ -222,17 +243,22 @@ class IndicatorCollector(mesa.DataCollector):
         if hasattr(self, "_collection_steps"):  # Mesa's bookkeeping, where it keeps one
             self._collection_steps.append(model.time)
         self._model = model
-        self._pending.append(model.indicator_snapshot)
-        if len(self._pending) >= _RESOLVE_EVERY:
+        snapshot = model.indicator_snapshot
+        self._pending.append(snapshot)
+        if snapshot.inputs is not None:
+            self._pending_bytes += snapshot.inputs.nbytes
+        if len(self._pending) >= _RESOLVE_EVERY or self._pending_bytes >= _RESOLVE_BYTES:
             self.flush()
 
 
-def _reporter(name: str) -> Callable[[GovernanceModel], float]:
-    def report(model: GovernanceModel) -> float:
-        return model.indicators[name]
+def _indicator_value(name: str, model: GovernanceModel) -> float:
+    return model.indicators[name]
 
-    report.__name__ = name
-    return report
+
+def _reporter(name: str) -> Callable[[GovernanceModel], float]:
+    # a partial of a module-level function: Mesa calls it with the model, and
+    # unlike a closure it can be pickled with the model
+    return partial(_indicator_value, name)
 
 
 def _mean(values: np.ndarray) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 from sim.aggregate import by_jurisdiction
 from sim.params import ModelParams
 from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState, split_by_level
+from sim.structure import jurisdiction_need_shares
 
 # graph generators whose node ids say nothing about where a citizen lives
 UNORDERED_GRAPHS: tuple[str, ...] = ("barabasi_albert", "erdos_renyi")
@@ -168,8 +169,7 @@ def initial_governments(
     n_j = params.jurisdictions
     n_dom = len(params.services.domains)
     population = np.bincount(citizens.jurisdiction, minlength=n_j).astype(np.float64)
-    true_share = by_jurisdiction(citizens.jurisdiction, citizens.need, n_j)
-    true_share /= true_share.sum(axis=1, keepdims=True)
+    true_share = jurisdiction_need_shares(citizens.jurisdiction, citizens.need, n_j)
     fiscal = params.fiscal
     if fiscal.initial_reserves_per_capita is None:
         # steady state: spending_rate * reserves = one step's revenue (income tax only,

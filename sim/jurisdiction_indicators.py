@@ -8,9 +8,9 @@ the indicators of a whole batch of rows with the same few calls it would take fo
 one. The rows are copies, so a batch gives exactly the values of each step's
 state, whenever it is computed.
 
-Things fixed during a run are read from the model when the batch is computed, not
-copied: citizens' needs and jurisdictions, each jurisdiction's population and
-need profile, and which candidate ties exist.
+The citizens' needs and jurisdictions are not copied: each snapshot keeps the
+service-match index built from them when it was taken (:mod:`sim.structure`
+rebuilds it after hand edits). Which candidate ties exist never changes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.indicator_kernels import service_match
+from sim.indicator_kernels import NeedIndex, service_match
 from sim.org_indicators import org_structure_of_rows
 
 if TYPE_CHECKING:
@@ -45,8 +45,15 @@ BATCHED: tuple[str, ...] = (
     "mean_enforcement_effort",
 )
 
-# names and shapes of the arrays one row holds, in order (J x D, J + 1, J or ties)
-_JURISDICTION_BY_DOMAIN = ("money", "demand_multiplier", "provision", "output", "nongov_output")
+# names and shapes of the arrays one row holds, in order (J x D, J + 1, J, ties, 1)
+_JURISDICTION_BY_DOMAIN = (
+    "money",
+    "jurisdiction_need",
+    "demand_multiplier",
+    "provision",
+    "output",
+    "nongov_output",
+)
 _LEDGER = ("spending", "revenue", "reserves")
 
 
@@ -73,7 +80,7 @@ def input_layout(model: GovernanceModel) -> InputLayout:
     j, d, g, k = shape
     shapes: dict[str, tuple[int, ...]] = {name: (j, d) for name in _JURISDICTION_BY_DOMAIN}
     shapes.update({name: (g,) for name in _LEDGER})
-    shapes.update(enforcement_effort=(j,), tie_weight=(k,), tie_active=(k,))
+    shapes.update(population=(j,), enforcement_effort=(j,), tie_strength=(k,), active_ties=(1,))
     slices, start = {}, 0
     for name, dims in shapes.items():
         size = int(np.prod(dims))
@@ -90,6 +97,7 @@ def record_inputs(model: GovernanceModel) -> np.ndarray:
     return np.concatenate(
         [
             gov.money.ravel(),
+            model.jurisdiction_need.ravel(),
             gov.demand_multiplier.ravel(),
             gov.provision.ravel(),
             gov.output.ravel(),
@@ -97,9 +105,10 @@ def record_inputs(model: GovernanceModel) -> np.ndarray:
             ledger.spending,
             ledger.revenue,
             ledger.reserves,
+            gov.population,
             gov.enforcement_effort,
-            ties.weight,
-            ties.active,  # as 0.0 / 1.0
+            ties.weight * ties.active,  # an inactive tie weighs nothing, whatever it keeps
+            [np.count_nonzero(ties.active)],
         ]
     )
 
@@ -117,24 +126,25 @@ def _gini_of_rows(values: np.ndarray) -> np.ndarray:
 
 
 def jurisdiction_indicators(
-    model: GovernanceModel, rows: np.ndarray, service_coverage: np.ndarray
+    model: GovernanceModel, rows: np.ndarray, service_coverage: np.ndarray, index: NeedIndex
 ) -> dict[str, np.ndarray]:
     """The indicators of packed rows (one per step), each an array of length T.
 
     ``service_coverage`` (length T) is each step's mean coverage, which
-    ``cost_effectiveness`` divides by the cost. The formulas are those of
+    ``cost_effectiveness`` divides by the cost; ``index`` holds the citizens'
+    sorted needs as they were at those steps. The formulas are those of
     ``docs/ODD.md``, section Indicators.
     """
     layout = input_layout(model)
-    gov = model.governments
-    n = len(model.citizens)
+    n = index.citizens
     money = layout.unpack(rows, "money")
     allocated = money.sum(axis=2, keepdims=True)
     shares = money / np.where(allocated > 0, allocated, 1.0)  # 0 where nothing was allocated
-    demand = model.jurisdiction_need * layout.unpack(rows, "demand_multiplier")
+    demand = layout.unpack(rows, "jurisdiction_need") * layout.unpack(rows, "demand_multiplier")
     truth = demand / demand.sum(axis=2, keepdims=True)
     # 1 - population-weighted mean of 0.5 sum_d |a_jd - true_jd| (every citizen lives somewhere)
-    gap = (gov.population[:, None] * np.abs(shares - truth)).reshape(len(rows), -1).sum(axis=1)
+    population = layout.unpack(rows, "population")[:, :, None]
+    gap = (population * np.abs(shares - truth)).reshape(len(rows), -1).sum(axis=1)
 
     cost = layout.unpack(rows, "spending").sum(axis=1) / n
     # below a millionth of a money unit per citizen nothing is really being spent
@@ -144,11 +154,11 @@ def jurisdiction_indicators(
     nongov = layout.unpack(rows, "nongov_output").reshape(len(rows), -1).sum(axis=1)
     nongov_share = np.divide(nongov, output, out=np.zeros_like(output), where=output > 0)
     org = org_structure_of_rows(
-        model, layout.unpack(rows, "tie_weight"), layout.unpack(rows, "tie_active")
+        model, layout.unpack(rows, "tie_strength"), layout.unpack(rows, "active_ties")[:, 0]
     )
     effort = layout.unpack(rows, "enforcement_effort")
     return {
-        "service_match": service_match(model, shares),
+        "service_match": service_match(index, shares),
         "responsiveness": 1.0 - 0.5 * gap / n,
         "governance_cost": cost,
         "cost_effectiveness": effectiveness,

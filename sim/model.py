@@ -44,6 +44,7 @@ from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.services import deliver_services
 from sim.state import Ledger
+from sim.structure import refresh_structure, track_structure
 
 __all__ = ["GovernanceModel"]
 
@@ -123,6 +124,7 @@ class GovernanceModel(mesa.Model):
             self.levers.intergovernmental_cooperation,
         )
         self.node_ids = NodeIds(p.citizens, p.enterprises, p.social_orgs, p.jurisdictions)
+        track_structure(self)
         if agent_views:
             self._create_agents()
 
@@ -166,6 +168,9 @@ class GovernanceModel(mesa.Model):
 
     def step(self) -> None:
         """Apply this step's events, run every enabled phase, record indicators."""
+        # hand edits of needs, jurisdictions or memberships; checked before anything
+        # changes, so that a refused edit leaves the model as it was
+        refresh_structure(self)
         for event in self.events:
             if event.step == self.steps:
                 apply_event(self, event)
@@ -183,7 +188,7 @@ class GovernanceModel(mesa.Model):
         snapshot = self.indicator_snapshot
         if not snapshot.resolved:
             resolve_snapshots(self, [snapshot])
-        return snapshot.values
+        return snapshot.values  # a new dict: editing it changes nothing recorded
 
     def run(self, steps: int) -> None:
         """Advance the model by ``steps`` steps."""

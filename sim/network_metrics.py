@@ -44,7 +44,10 @@ def betweenness(adjacency: sparse.sparray) -> np.ndarray:
     dependencies up to swapping them, so one source per class of such nodes
     gives the exact sum: its dependencies count ``|C|`` times, except that a
     member's dependency on its own class counts ``|C| - 1`` times (it is not its
-    own source). Up to ``_EXACT_UP_TO`` (2,048) classes the result is exact.
+    own source). Up to ``_EXACT_UP_TO`` (2,048) classes the result is exact; an
+    organisational network has at most ``2^J`` classes of partners (tied only to
+    governments) plus its ``J + 1`` governments, so up to 10 jurisdictions it is
+    always exact, whatever its size.
     Networks with more classes use Brandes & Pich (2007)'s pivot estimate, as
     ``nx.betweenness_centrality(G, k)`` does: ``_PIVOTS`` (512) sources, scaled by
     ``n / k``. The pivots are evenly spaced node ids (fixed, so a metric never

@@ -92,9 +92,12 @@ def org_adjacency(model: GovernanceModel) -> sparse.csr_array:
 
 
 def org_structure_of_rows(
-    model: GovernanceModel, weight: np.ndarray, active: np.ndarray
+    model: GovernanceModel, weight: np.ndarray, active_ties: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Strength centralisation, tie count and density for T states of the ties (T x ties).
+    """Strength centralisation, tie count and density for T states of the ties.
+
+    ``weight`` (T x ties) holds each tie's weight, 0 for inactive ties;
+    ``active_ties`` (T) the number of active ties.
 
     A node's strength is the summed weight of its active ties (hierarchy ties to
     the centre are not counted); centralisation is Freeman's (1978), normalised by
@@ -115,10 +118,9 @@ def org_structure_of_rows(
         )
         cached = (ties.partner, ties.kind, incidence)
         model.phase_cache["org_tie_incidence"] = cached
-    weight = weight * active  # an inactive tie weighs nothing, whatever it keeps
     # T x nodes, each row contiguous so that its sums run as for a single state
     strength = np.ascontiguousarray((cached[2] @ weight.T).T)
-    n_ties = active.sum(axis=1)
+    n_ties = np.asarray(active_ties, dtype=np.float64)
     total = strength.sum(axis=1)
     spread = (strength.max(axis=1, initial=0.0)[:, None] - strength).sum(axis=1)
     # a star with the same total: hub holds total/2, each leaf total/(2(n-1))
@@ -127,7 +129,7 @@ def org_structure_of_rows(
     centralization = np.divide(spread, star, out=np.zeros_like(total), where=valid)
     return {
         "org_centralization": np.clip(centralization, 0.0, 1.0),
-        "org_ties": n_ties.astype(np.float64),
+        "org_ties": n_ties,
         "network_density": 2.0 * n_ties / (n_org * (n_org - 1)) if n_org > 1 else 0.0 * n_ties,
     }
 
@@ -135,7 +137,8 @@ def org_structure_of_rows(
 def org_structure(model: GovernanceModel) -> dict[str, float]:
     """:func:`org_structure_of_rows` for the ties as they are now."""
     ties = model.org_ties
-    rows = org_structure_of_rows(model, ties.weight[None, :], ties.active[None, :])
+    weight = (ties.weight * ties.active)[None, :]  # an inactive tie weighs nothing
+    rows = org_structure_of_rows(model, weight, np.array([np.count_nonzero(ties.active)]))
     return {name: float(values[0]) for name, values in rows.items()}
 
 

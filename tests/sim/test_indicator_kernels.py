@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 
 from sim import GovernanceModel, ModelParams
 from sim.aggregate import gini, gini_of_sorted, strength_centralization
-from sim.indicator_kernels import satisfaction_gini, satisfaction_ranking, service_match
+from sim.indicator_kernels import (
+    need_index,
+    satisfaction_gini,
+    satisfaction_ranking,
+    service_match,
+)
 from sim.org_indicators import org_network, org_structure
 
 from .conftest import SMALL
@@ -87,7 +92,7 @@ def test_service_match_equals_the_sum_over_citizens(
         shares[-1] = np.eye(n_d)[0]  # everything to one domain: a share of exactly 1
     # shares equal to some citizens' needs exactly: ties fall on either side alike
     shares[0, 0] = model.citizens.need[0, 0] if model.citizens.jurisdiction[0] == 0 else 0.5
-    assert service_match(model, shares[None])[0] == pytest.approx(
+    assert service_match(need_index(model), shares[None])[0] == pytest.approx(
         _brute_force_match(model, shares), rel=1e-12, abs=1e-15
     )
 
@@ -102,8 +107,8 @@ def test_service_match_of_a_batch_is_each_allocation_alone() -> None:
             np.random.default_rng(0).dirichlet(np.ones(n_d), size=n_j),
         ]
     )
-    together = service_match(model, batch)
-    alone = [service_match(model, shares[None])[0] for shares in batch]
+    together = service_match(need_index(model), batch)
+    alone = [service_match(need_index(model), shares[None])[0] for shares in batch]
     np.testing.assert_array_equal(together, alone)
     np.testing.assert_allclose(together, [_brute_force_match(model, a) for a in batch], rtol=1e-12)
 

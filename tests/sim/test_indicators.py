@@ -85,3 +85,49 @@ def test_measured_and_batched_indicators_are_the_right_numbers() -> None:
     }
     for name, value in direct.items():
         assert values[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
+
+
+def test_editing_the_returned_indicators_changes_nothing_recorded() -> None:
+    model = _model()
+    model.step()
+    values = model.indicators
+    true = values["welfare"]
+    values["welfare"] = 999.0
+    model.step()
+    assert model.indicator_frame()["welfare"].iloc[1] == true
+    assert model.indicators is not model.indicators  # a new dict each time
+
+
+def test_a_pending_step_keeps_its_jurisdiction_profile_and_need_index() -> None:
+    model, reference = _model(), _model()
+    model.run(3)
+    reference.run(3)
+    expected = reference.indicator_frame()
+    model.jurisdiction_need[:] = 1.0 / model.jurisdiction_need.shape[1]  # after step 3
+    model.citizens.need = model.citizens.need[:, ::-1].copy()
+    recorded = model.indicator_frame()  # steps 0-3 resolved only now
+    pd.testing.assert_frame_equal(recorded, expected, check_exact=True)
+
+
+def test_large_copies_are_resolved_sooner(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.indicators
+    from sim.jurisdiction_indicators import record_inputs
+
+    row_bytes = record_inputs(_model()).nbytes
+    monkeypatch.setattr(sim.indicators, "_RESOLVE_BYTES", 3 * row_bytes)
+    model = _model()
+    for _ in range(10):
+        model.step()
+        assert model.datacollector._pending_bytes < 3 * row_bytes  # at most two rows held
+    assert len(model.indicator_frame()) == 11
+
+
+def test_a_model_pickles_mid_run_and_carries_on_identically() -> None:
+    import pickle
+
+    model = _model()
+    model.run(4)  # snapshots pending
+    copy = pickle.loads(pickle.dumps(model))
+    model.run(3)
+    copy.run(3)
+    pd.testing.assert_frame_equal(model.indicator_frame(), copy.indicator_frame(), check_exact=True)
