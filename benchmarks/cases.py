@@ -249,19 +249,25 @@ def model_steps(
 def phase_costs(citizens: int, steps: int) -> Measurement:
     """CPU time of each phase of a step, and of the indicators, in sparse products.
 
-    Runs the phases one by one as ``GovernanceModel.step`` does (events aside), so
-    each can be timed; CPU time, because the question is what the code costs.
+    Runs the check of the citizens' structure and the phases one by one as
+    ``GovernanceModel.step`` does (events aside), so each can be timed; CPU time,
+    because the question is what the code costs.
     """
     from sim import GovernanceModel, ModelParams
     from sim.indicators import take_snapshot
     from sim.phases import PHASES
+    from sim.structure import refresh_structure
 
     model = GovernanceModel(ModelParams(citizens=citizens), rng=1, agent_views=False)
     model.run(3)
-    spent: dict[str, list[float]] = {name: [] for name, _ in PHASES}
+    spent: dict[str, list[float]] = {"structure check": []}
+    spent.update({name: [] for name, _ in PHASES})
     spent["indicators"] = []
     for _ in range(steps):
         model.steps += 1
+        start = time.process_time()
+        refresh_structure(model)
+        spent["structure check"].append(time.process_time() - start)
         model.ledger.start_step()
         for name, phase in PHASES:
             start = time.process_time()

@@ -2,11 +2,13 @@
 
 No phase changes them, so what is derived from them is computed once: each
 jurisdiction's population and true need profile, the phases' cached tables and
-the service-match index. They may still be edited by hand between steps (in a
-notebook, through the arrays or the agents' attributes, in place or by
-assigning new arrays). :func:`refresh_structure` notices such edits, once per
-step, by comparing with copies taken when last checked, and then rebuilds what
-depends on them, so that no phase or indicator works from stale state.
+the service-match index. To keep those right, the model holds the three arrays
+read-only: an edit in place raises numpy's "assignment destination is
+read-only". To change them between steps, assign a new array
+(``model.citizens.need = new_need``); :func:`refresh_structure` notices it at the
+start of the next step, checks it, takes a read-only copy and rebuilds what
+depends on it. (If an array is made writeable again, by hand or by unpickling,
+its values are compared with the copy kept at the last check instead.)
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ __all__ = ["CitizenStructure", "jurisdiction_need_shares", "refresh_structure", 
 _DERIVED = ("citizen_need", "need_index", "membership", "public_goods_game")
 
 
+_STRUCTURE = ("need", "jurisdiction", "social_org")
+
+
 @dataclass(frozen=True)
 class CitizenStructure:
-    """Copies of the structure arrays as last checked."""
+    """The structure arrays the model adopted (read-only), and copies of their values."""
 
-    need: np.ndarray
-    jurisdiction: np.ndarray
-    social_org: np.ndarray
+    arrays: tuple[np.ndarray, ...]
+    values: tuple[np.ndarray, ...]
 
 
 def jurisdiction_need_shares(
@@ -46,31 +50,41 @@ def jurisdiction_need_shares(
 
 
 def track_structure(model: GovernanceModel) -> None:
-    """Take the copies that later steps compare with (when the model is built)."""
+    """Adopt the structure arrays: read-only, with copies of their values."""
     cit = model.citizens
+    arrays = []
+    for name in _STRUCTURE:
+        array = getattr(cit, name)
+        if array.flags.writeable or array.base is not None:
+            array = np.array(array, copy=True)  # the model's own, so no other view can edit it
+            array.flags.writeable = False
+            setattr(cit, name, array)
+        arrays.append(array)
     model.phase_cache["citizen_structure"] = CitizenStructure(
-        cit.need.copy(), cit.jurisdiction.copy(), cit.social_org.copy()
+        tuple(arrays), tuple(array.copy() for array in arrays)
     )
 
 
 def refresh_structure(model: GovernanceModel) -> bool:
-    """Rebuild what depends on the structure if it was edited; return whether it was.
+    """Rebuild what depends on the structure if it was replaced; return whether it was.
 
-    Costs one comparison of the needs (N x D) and two of N integers. An edit that
-    leaves the model undefined (a need that is negative or not finite, an
-    unknown jurisdiction or social organisation, a jurisdiction left without
-    citizens) raises ``ValueError`` naming the array and the allowed values.
+    Costs three identity checks, unless an array was made writeable again (then
+    its values are compared). A new array that leaves the model undefined (a
+    need that is negative or not finite, an unknown jurisdiction or social
+    organisation, a jurisdiction left without citizens) raises ``ValueError``
+    naming the array and the allowed values.
     """
     cit = model.citizens
     last: CitizenStructure | None = model.phase_cache.get("citizen_structure")
-    if last is not None and (
-        np.array_equal(cit.need, last.need)
-        and np.array_equal(cit.jurisdiction, last.jurisdiction)
-        and np.array_equal(cit.social_org, last.social_org)
+    if last is not None and all(
+        getattr(cit, name) is array and (not array.flags.writeable or np.array_equal(array, values))
+        for name, array, values in zip(_STRUCTURE, last.arrays, last.values, strict=True)
     ):
+        for array in last.arrays:
+            array.flags.writeable = False
         return False
-    gov = model.governments
     _check_structure(model)
+    gov = model.governments
     gov.population[:] = np.bincount(cit.jurisdiction, minlength=gov.n_jurisdictions)
     model.jurisdiction_need[:] = jurisdiction_need_shares(
         cit.jurisdiction, cit.need, gov.n_jurisdictions
@@ -86,9 +100,15 @@ def _check_structure(model: GovernanceModel) -> None:
     cit = model.citizens
     n, n_j = len(cit), model.governments.n_jurisdictions
     n_d, n_orgs = len(model.params.services.domains), len(model.social_orgs)
-    if cit.need.shape != (n, n_d) or not (np.isfinite(cit.need).all() and (cit.need >= 0).all()):
+    need = cit.need
+    if (
+        need.shape != (n, n_d)
+        or not (np.isfinite(need).all() and (need >= 0).all())
+        or not np.allclose(need.sum(axis=1), 1.0, rtol=0.0, atol=1e-9)
+    ):
         raise ValueError(
-            f"citizens.need: must be a {n} x {n_d} array of finite, non-negative need shares"
+            f"citizens.need: must be a {n} x {n_d} array of need shares, each row "
+            "finite, non-negative and summing to 1"
         )
     if cit.jurisdiction.shape != (n,) or not np.isin(cit.jurisdiction, np.arange(n_j)).all():
         raise ValueError(f"citizens.jurisdiction: allowed values are 0 .. {n_j - 1}")

@@ -64,9 +64,16 @@ def test_writing_the_row_changes_the_agent(model: GovernanceModel) -> None:
     organisation = model.agents_by_type[SocialOrganization][1]
     model.social_orgs.capacity[organisation.index] = 7.0
     assert organisation.capacity == 7.0
-    # a row of a 2-D array is a view: writing into it writes the array
-    citizen.need[0] = 0.5
-    assert model.citizens.need[citizen.index, 0] == 0.5
+    # a row of a 2-D array is a view of it; needs are part of the citizens'
+    # structure, read-only during a run (sim.structure): a new array replaces them
+    assert np.shares_memory(citizen.need, model.citizens.need)
+    with pytest.raises(ValueError, match="read-only"):
+        citizen.need[0] = 0.5
+    need = model.citizens.need.copy()
+    need[citizen.index] = [1.0] + [0.0] * (need.shape[1] - 1)
+    model.citizens.need = need
+    model.step()
+    assert citizen.need[0] == 1.0
 
 
 def test_agents_follow_the_model_as_it_runs(model: GovernanceModel) -> None:
