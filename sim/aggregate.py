@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-# up to this many values (jurisdictions, say) a Gini is cheaper in plain Python
-_FEW = 32
-
 __all__ = [
     "by_jurisdiction",
     "gini",
     "gini_of_sorted",
+    "gini_of_sorted_rows",
+    "gini_rows",
     "mean_by_jurisdiction",
     "row_sum",
     "strength_centralization",
+    "strength_centralization_rows",
 ]
 
 
@@ -73,10 +73,16 @@ def gini(values: np.ndarray) -> float:
     >>> round(gini(np.array([0.0, 0.0, 1.0])), 3)
     0.667
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.size <= _FEW:
-        return _gini_of_few(sorted(values.tolist()))
-    return gini_of_sorted(np.sort(values))
+    return gini_of_sorted(np.sort(np.asarray(values, dtype=np.float64)))
+
+
+def gini_rows(values: np.ndarray) -> np.ndarray:
+    """Gini coefficient of each row of a 2-D array of non-negative values.
+
+    >>> gini_rows(np.array([[1.0, 1.0], [0.0, 1.0]])).tolist()
+    [0.0, 0.5]
+    """
+    return gini_of_sorted_rows(np.sort(np.asarray(values, dtype=np.float64), axis=1))
 
 
 def gini_of_sorted(ascending: np.ndarray, ranks: np.ndarray | None = None) -> float:
@@ -88,31 +94,24 @@ def gini_of_sorted(ascending: np.ndarray, ranks: np.ndarray | None = None) -> fl
     >>> round(gini_of_sorted(np.array([0.0, 0.0, 1.0])), 3)
     0.667
     """
-    x = ascending
-    n = x.size
-    if n <= _FEW and ranks is None:
-        return _gini_of_few(x.tolist())
-    total = x.sum()
-    if n == 0 or total <= 0.0:
-        return 0.0
-    # numpy's pairwise sum, not np.dot: BLAS splits long dot products across threads,
-    # which costs more than the sum and makes its last bits depend on the thread count
+    return float(gini_of_sorted_rows(ascending[None, :], ranks)[0])
+
+
+def gini_of_sorted_rows(ascending: np.ndarray, ranks: np.ndarray | None = None) -> np.ndarray:
+    """:func:`gini_of_sorted` of each row of a 2-D array (0 where a row sums to 0)."""
+    n = ascending.shape[1]
+    total = ascending.sum(axis=1)
+    if n == 0:
+        return np.zeros_like(total)
     if ranks is None:
         ranks = np.arange(1.0, n + 1.0)
-    weighted = (ranks * x).sum()
-    coefficient = float((2.0 * weighted / (n * total)) - (n + 1.0) / n)
-    return min(1.0, max(0.0, coefficient))  # clipped as np.clip would (0.0 wins a tie with -0.0)
-
-
-def _gini_of_few(ascending: list[float]) -> float:
-    """:func:`gini_of_sorted` in plain Python, cheaper than numpy's calls for a few values."""
-    n = len(ascending)
-    total = sum(ascending)
-    if n == 0 or total <= 0.0:
-        return 0.0
-    weighted = sum(rank * value for rank, value in enumerate(ascending, start=1))
-    coefficient = 2.0 * weighted / (n * total) - (n + 1.0) / n
-    return min(1.0, max(0.0, coefficient))
+    # numpy's pairwise sum, not np.dot: BLAS splits long dot products across threads,
+    # which costs more than the sum and makes its last bits depend on the thread count
+    weighted = (ranks * ascending).sum(axis=1)
+    positive = total > 0
+    coefficient = np.divide(2.0 * weighted, n * total, out=np.zeros_like(total), where=positive)
+    coefficient -= (n + 1.0) / n
+    return np.where(positive, np.clip(coefficient, 0.0, 1.0), 0.0)
 
 
 def strength_centralization(strength: np.ndarray) -> float:
@@ -127,11 +126,18 @@ def strength_centralization(strength: np.ndarray) -> float:
     0.0
     """
     s = np.asarray(strength, dtype=np.float64)
-    n = s.size
-    total = float(s.sum())
-    if n < 3 or total <= 0.0:
-        return 0.0
-    spread = float((s.max() - s).sum())
+    return float(strength_centralization_rows(s[None, :])[0])
+
+
+def strength_centralization_rows(strength: np.ndarray) -> np.ndarray:
+    """:func:`strength_centralization` of each row of a 2-D array (one network state per row)."""
+    n = strength.shape[1]
+    total = strength.sum(axis=1)
+    if n < 3:
+        return np.zeros_like(total)
+    spread = (strength.max(axis=1)[:, None] - strength).sum(axis=1)
     # a star with the same total: hub holds total/2, each leaf total/(2(n-1))
-    star = float((n - 1) * (total / 2.0 - total / (2.0 * (n - 1))))
-    return min(1.0, max(0.0, spread / star)) if star > 0 else 0.0
+    star = (n - 1) * (total / 2.0 - total / (2.0 * (n - 1)))
+    valid = (total > 0) & (star > 0)
+    centralization = np.divide(spread, star, out=np.zeros_like(total), where=valid)
+    return np.clip(centralization, 0.0, 1.0)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.aggregate import gini_rows
 from sim.indicator_kernels import NeedIndex, service_match
 from sim.org_indicators import org_structure_of_rows
 
@@ -63,7 +64,6 @@ class InputLayout:
 
     shapes: dict[str, tuple[int, ...]]
     slices: dict[str, slice]
-    width: int
 
     def unpack(self, rows: np.ndarray, name: str) -> np.ndarray:
         """The ``name`` array of every row: shape ``(T, *shape)`` (a view)."""
@@ -86,7 +86,7 @@ def input_layout(model: GovernanceModel) -> InputLayout:
         size = int(np.prod(dims))
         slices[name] = slice(start, start + size)
         start += size
-    layout = InputLayout(shapes, slices, start)
+    layout = InputLayout(shapes, slices)
     model.phase_cache["indicator_inputs"] = (shape, layout)
     return layout
 
@@ -111,18 +111,6 @@ def record_inputs(model: GovernanceModel) -> np.ndarray:
             [np.count_nonzero(ties.active)],
         ]
     )
-
-
-def _gini_of_rows(values: np.ndarray) -> np.ndarray:
-    """Gini coefficient of each row of non-negative values (0 where a row sums to 0)."""
-    ascending = np.sort(values, axis=1)
-    n = values.shape[1]
-    total = ascending.sum(axis=1)
-    weighted = (np.arange(1.0, n + 1.0) * ascending).sum(axis=1)
-    positive = total > 0
-    coefficient = np.divide(2.0 * weighted, n * total, out=np.zeros_like(total), where=positive)
-    coefficient -= (n + 1.0) / n
-    return np.where(positive & (n > 0), np.clip(coefficient, 0.0, 1.0), 0.0)
 
 
 def jurisdiction_indicators(
@@ -164,7 +152,7 @@ def jurisdiction_indicators(
         "cost_effectiveness": effectiveness,
         "revenue_per_capita": layout.unpack(rows, "revenue").sum(axis=1) / n,
         "reserves_per_capita": layout.unpack(rows, "reserves").sum(axis=1) / n,
-        "jurisdiction_equity": 1.0 - _gini_of_rows(layout.unpack(rows, "provision").sum(axis=2)),
+        "jurisdiction_equity": 1.0 - gini_rows(layout.unpack(rows, "provision").sum(axis=2)),
         "nongov_provision_share": nongov_share,
         "org_centralization": org["org_centralization"],
         "polycentricity": 0.5 * (1.0 - org["org_centralization"]) + 0.5 * nongov_share,

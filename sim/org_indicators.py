@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from sim.aggregate import strength_centralization_rows
 from sim.network import OrgTies, org_tie_nodes
 from sim.network_metrics import average_clustering, betweenness_centralization
 
@@ -24,7 +25,6 @@ __all__ = [
     "org_adjacency",
     "org_network",
     "org_network_metrics",
-    "org_structure",
     "org_structure_of_rows",
 ]
 
@@ -121,25 +121,11 @@ def org_structure_of_rows(
     # T x nodes, each row contiguous so that its sums run as for a single state
     strength = np.ascontiguousarray((cached[2] @ weight.T).T)
     n_ties = np.asarray(active_ties, dtype=np.float64)
-    total = strength.sum(axis=1)
-    spread = (strength.max(axis=1, initial=0.0)[:, None] - strength).sum(axis=1)
-    # a star with the same total: hub holds total/2, each leaf total/(2(n-1))
-    star = (n_org - 1) * (total / 2.0 - total / (2.0 * max(n_org - 1, 1)))
-    valid = (n_org >= 3) & (total > 0) & (star > 0)
-    centralization = np.divide(spread, star, out=np.zeros_like(total), where=valid)
     return {
-        "org_centralization": np.clip(centralization, 0.0, 1.0),
+        "org_centralization": strength_centralization_rows(strength),
         "org_ties": n_ties,
         "network_density": 2.0 * n_ties / (n_org * (n_org - 1)) if n_org > 1 else 0.0 * n_ties,
     }
-
-
-def org_structure(model: GovernanceModel) -> dict[str, float]:
-    """:func:`org_structure_of_rows` for the ties as they are now."""
-    ties = model.org_ties
-    weight = (ties.weight * ties.active)[None, :]  # an inactive tie weighs nothing
-    rows = org_structure_of_rows(model, weight, np.array([np.count_nonzero(ties.active)]))
-    return {name: float(values[0]) for name, values in rows.items()}
 
 
 def org_network_metrics(model: GovernanceModel) -> dict[str, float]:

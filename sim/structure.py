@@ -81,7 +81,8 @@ def refresh_structure(model: GovernanceModel) -> bool:
         for name, array, values in zip(_STRUCTURE, last.arrays, last.values, strict=True)
     ):
         for array in last.arrays:
-            array.flags.writeable = False
+            if array.flags.writeable:  # unchanged, so read-only again
+                array.flags.writeable = False
         return False
     _check_structure(model)
     gov = model.governments

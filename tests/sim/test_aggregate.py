@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sim.aggregate import by_jurisdiction, gini, mean_by_jurisdiction, strength_centralization
+from sim.aggregate import (
+    by_jurisdiction,
+    gini,
+    gini_rows,
+    mean_by_jurisdiction,
+    strength_centralization,
+    strength_centralization_rows,
+)
 
 
 def _gini_by_pairs(x: np.ndarray) -> float:
@@ -53,6 +62,18 @@ def test_gini_matches_pairwise_definition_and_is_scale_and_order_free() -> None:
 )
 def test_strength_centralization_known_values(strength: list[float], expected: float) -> None:
     assert strength_centralization(np.array(strength)) == pytest.approx(expected, abs=1e-12)
+
+
+@given(st.lists(st.lists(st.floats(0.0, 1e6), min_size=5, max_size=5), min_size=1, max_size=6))
+def test_row_wise_gini_is_each_row_by_the_pairwise_definition(rows: list[list[float]]) -> None:
+    values = np.array(rows)
+    expected = [_gini_by_pairs(row) if row.sum() > 0 else 0.0 for row in values]
+    np.testing.assert_allclose(gini_rows(values), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_row_wise_strength_centralization_is_each_row_alone() -> None:
+    rows = np.array([[3.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0], [1.0, 2.0, 2.0, 1.0], [0.0] * 4])
+    np.testing.assert_allclose(strength_centralization_rows(rows), [1.0, 0.0, 1.0 / 3.0, 0.0])
 
 
 def test_strength_centralization_of_weighted_graphs_is_in_unit_interval() -> None:

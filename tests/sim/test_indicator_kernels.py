@@ -8,14 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import GovernanceModel, ModelParams
-from sim.aggregate import gini, gini_of_sorted, strength_centralization
+from sim.aggregate import gini, strength_centralization
 from sim.indicator_kernels import (
     need_index,
     satisfaction_gini,
     satisfaction_ranking,
     service_match,
 )
-from sim.org_indicators import org_network, org_structure
+from sim.indicators import compute_indicators
+from sim.org_indicators import org_network
 
 from .conftest import SMALL
 
@@ -113,36 +114,28 @@ def test_service_match_of_a_batch_is_each_allocation_alone() -> None:
     np.testing.assert_allclose(together, [_brute_force_match(model, a) for a in batch], rtol=1e-12)
 
 
-def test_org_structure_equals_the_networkx_graph() -> None:
+def test_org_structure_indicators_equal_the_networkx_graph() -> None:
     model = _model()
     model.run(3)
     graph = org_network(model)
     central = model.node_ids.government(model.governments.central)
     graph.remove_node(central)  # hierarchy ties do not count toward strength
     strength = np.array([s for _, s in graph.degree(weight="weight")])
-    structure = org_structure(model)
-    assert structure["org_centralization"] == pytest.approx(
+    values = model.indicators
+    assert values["org_centralization"] == pytest.approx(
         strength_centralization(strength), abs=1e-12
     )
-    assert structure["org_ties"] == graph.number_of_edges()
+    assert values["org_ties"] == graph.number_of_edges()
     n = graph.number_of_nodes()
-    assert structure["network_density"] == pytest.approx(
-        2 * graph.number_of_edges() / (n * (n - 1))
-    )
+    assert values["network_density"] == pytest.approx(2 * graph.number_of_edges() / (n * (n - 1)))
 
 
 def test_org_structure_ignores_the_weight_left_on_inactive_ties() -> None:
     model = _model()
-    before = org_structure(model)
+    names = ("org_centralization", "org_ties", "network_density")
+    before = compute_indicators(model)
     off = ~model.org_ties.active
     assert off.any()
     model.org_ties.weight[off] = 0.9
-    assert org_structure(model) == before
-
-
-@given(st.lists(st.floats(0.0, 1e6), min_size=0, max_size=40))
-def test_gini_of_few_values_is_the_numpy_formula(values: list[float]) -> None:
-    x = np.sort(np.array(values, dtype=np.float64))
-    ranks = np.arange(1.0, x.size + 1.0)
-    # the Python sum adds left to right, numpy pairwise: the last bits may differ
-    assert gini(x) == pytest.approx(gini_of_sorted(x, ranks=ranks), abs=1e-12)
+    after = compute_indicators(model)
+    assert [after[name] for name in names] == [before[name] for name in names]
