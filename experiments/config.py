@@ -118,13 +118,10 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
         For a missing or malformed file, an unknown key, a wrong type or a value
         out of range, with the field path and what is allowed.
     """
+    from experiments.inputfile import read_text_input
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"config file not found: {path}") from None
-    except OSError as error:
-        raise UserError(f"cannot read config {path}: {error.strerror}") from None
+    text = read_text_input(path, "config")  # a regular file, size-capped: never reads forever
     return load_config_text(text, overrides, source=str(path))
 
 

@@ -28,10 +28,10 @@ def run(
     from experiments.config import load_config
     from experiments.executors import default_workers
     from experiments.experiment import run_experiment
-    from experiments.outdir import check_output_dir
+    from experiments.outdir import resolve_output
 
+    out = resolve_output(out, kind="folder", overwrite=overwrite)  # before any work
     loaded = load_config(config, set_ or [])
-    check_output_dir(out, overwrite)
     result = run_experiment(
         loaded,
         out,

@@ -6,6 +6,7 @@ rows are a function of its task alone, and readers sort by run id and step.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ import pandas as pd
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.executors import open_executor
+from experiments.outdir import resolve_output
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import execute_run
 from experiments.sweep.designs import Design, build_design, design_generator
@@ -59,6 +61,7 @@ class SweepSummary:
     wall_seconds: float
     executor: str
     failures: list[dict[str, Any]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -149,11 +152,19 @@ def run_sweep(
     KeyboardInterrupt
         After writing every finished run; the same call resumes.
     """
-    out = Path(out)
     if scheduler and dask_local:
         raise UserError("--scheduler and --dask-local: give one or the other")
+    if config.sweep is None:  # before the folder is touched
+        open_plan(config, None, None)
+    # resumable, so an existing folder is judged by prepare_folder; the path rules apply here
+    out = resolve_output(out, kind="folder", overwrite=True, allow_existing=True)
+    if out.is_symlink():
+        raise UserError(
+            f"--out {out}: is a symbolic link; give the folder it points to ({out.resolve()})"
+        )
     dump = config.model_dump(mode="json")
     store = SweepStore(out)
+    repaired: list[str] = []
     with store.lock():
         manifest = prepare_folder(out, dump, overwrite)
         resumed = manifest is not None
@@ -161,6 +172,9 @@ def run_sweep(
             assert manifest is not None
             store.clean()
             plan = open_plan(config, store.read_design(), manifest)
+            repaired = store.verify(_rows_per_run(plan))  # count only what is really stored
+            for note in repaired:  # shown even with --quiet: the user should know
+                sys.stderr.write(f"{out}: {note}; its runs will be run again\n")
         else:
             plan = open_plan(config, None, None)
             plan.check()
@@ -225,7 +239,23 @@ def run_sweep(
         failures=failed_rows[["run_id", "variant", "point", "replicate", "error"]].to_dict(
             "records"
         ),
+        repaired=repaired,
     )
+
+
+def _rows_per_run(plan: SweepPlan) -> Callable[[int], int]:
+    """How many per-step rows a successful run of the plan stores (0: final values only)."""
+    if plan.spec.per_step is not None and not list(plan.spec.per_step):
+        return lambda run_id: 0
+    every = plan.spec.record_every
+    steps = {name: variant.run.steps for name, variant in plan.variants.items()}
+
+    def rows(run_id: int) -> int:
+        n = steps[plan.locate(run_id)[0]]
+        # steps 0, every, 2 every, ... and always the last one (experiments.runner.execute_run)
+        return n // every + 1 + (1 if n % every else 0)
+
+    return rows
 
 
 def _drain(

@@ -1,0 +1,359 @@
+"""Files are never lost: output paths resolved and refused before any work, atomic replacement,
+stale staging cleaned, single files never replaced without --overwrite, locks honoured,
+pool workers exit with their parent, endless config paths refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from experiments import outdir
+from experiments.cli import main
+from experiments.errors import UserError
+from experiments.folderlock import folder_lock
+from experiments.outdir import (
+    clean_stale_partials,
+    publish_files,
+    resolve_output,
+    staged_output,
+    write_file_atomically,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes), hidden ones included."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def dead_pid() -> int:
+    """The PID of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A current folder holding a user's file, with a parent holding another."""
+    (tmp_path / "parent_file.txt").write_text("keep me too")
+    here = tmp_path / "project"
+    here.mkdir()
+    (here / "notes.txt").write_text("user data")
+    monkeypatch.chdir(here)
+    return here
+
+
+# -- resolving --out before anything else ----------------------------------------------
+@pytest.mark.parametrize(
+    "out, extra",
+    [
+        ("newdir/..", []),
+        ("newdir/..", ["--overwrite"]),
+        (".", []),
+        (".", ["--overwrite"]),
+        ("./", ["--overwrite"]),
+        ("..", ["--overwrite"]),
+        ("/", ["--overwrite"]),
+    ],
+)
+def test_run_refuses_current_folder_and_its_parents(
+    workdir: Path, tiny_config: Path, out: str, extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, above = snapshot(workdir), snapshot(workdir.parent)
+    code = main(["run", str(tiny_config), "--out", out, "--workers", "1", "--quiet", *extra])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "Traceback" not in err
+    assert snapshot(workdir) == before and snapshot(workdir.parent) == above
+    assert not (workdir / "newdir").exists()
+
+
+def test_data_dotdot_with_overwrite_keeps_the_parent(
+    workdir: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "data").mkdir()
+    (workdir / "data" / "x.csv").write_text("1,2")
+    before = snapshot(workdir)
+    assert main(["run", str(tiny_config), "--out", "data/..", "--overwrite", "--quiet"]) == 2
+    assert "current folder" in capsys.readouterr().err
+    assert snapshot(workdir) == before
+
+
+def test_home_and_system_folders_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home" / "user"
+    home.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    for path in (
+        home,
+        home.parent,
+        Path("/proc/self/x"),
+        Path("/sys/kernel/x"),
+        Path("/dev/shm/x"),
+    ):
+        with pytest.raises(UserError, match="--out"):
+            resolve_output(path, kind="folder", overwrite=True)
+    assert main(["reference", "--out", "/proc/self/oom_score_adj", "--overwrite"]) == 2
+    assert "system folder" in capsys.readouterr().err
+
+
+def test_long_names_refused_before_work(
+    tmp_path: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = tmp_path / ("x" * 300)
+    assert main(["run", str(tiny_config), "--out", str(long), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "300 bytes" in err and "Traceback" not in err
+    # a name that fits but leaves no room for the staging folder is refused too
+    with pytest.raises(UserError, match="bytes long"):
+        resolve_output(tmp_path / ("y" * 250), kind="folder", overwrite=False)
+    assert main(["sweep", str(tiny_config), "--out", str(long), "--quiet"]) == 2
+    assert main(["reference", "--out", str(long)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+def test_symlink_refused_unless_overwrite_which_replaces_only_the_link(
+    tmp_path: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "precious.txt").write_text("data")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert main(["run", str(tiny_config), "--out", str(link), "--quiet"]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert link.is_symlink()
+    args = ["run", str(tiny_config), "--out", str(link), "--quiet", "--overwrite", "--workers", "1"]
+    assert main(args) == 0
+    assert not link.is_symlink() and (link / "timeseries.parquet").is_file()
+    assert snapshot(real) == {"precious.txt": b"data"}
+    # a file symlink as a file output: same rule
+    target = tmp_path / "target.md"
+    target.write_text("mine")
+    (tmp_path / "ref.md").symlink_to(target)
+    assert main(["reference", "--out", str(tmp_path / "ref.md")]) == 2
+    assert target.read_text() == "mine"
+
+
+def test_run_resolves_out_before_reading_the_config(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "missing.yaml", "--out", "."]) == 2
+    assert "current folder" in capsys.readouterr().err
+
+
+# -- atomic replacement and stale staging --------------------------------------------------
+def test_overwrite_swaps_folders_and_leaves_no_staging(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with staged_output(out, overwrite=True) as staging:
+        (staging / "new.txt").write_text("new")
+        assert (out / "old.txt").read_text() == "old"  # untouched while the run works
+    assert snapshot(out) == {"new.txt": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_overwrite_without_exchange_moves_old_aside_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback order: old folder renamed aside, new one renamed in, then the old deleted."""
+    monkeypatch.setattr(outdir, "_exchange", lambda a, b: False)
+    events: list[tuple[str, str]] = []
+    real_rename = os.rename
+
+    def spy(src: str | Path, dst: str | Path) -> None:
+        events.append((Path(src).name, Path(dst).name))
+        real_rename(src, dst)
+
+    monkeypatch.setattr(outdir.os, "rename", spy)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with staged_output(out, overwrite=True) as staging:
+        (staging / "new.txt").write_text("new")
+    pid = os.getpid()
+    assert events == [("out", f".out.old-{pid}"), (f".out.partial-{pid}", "out")]
+    assert snapshot(out) == {"new.txt": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_kill_between_renames_restores_the_old_folder(tmp_path: Path) -> None:
+    """State after a kill between 'old aside' and 'new in': the next command puts the old back."""
+    pid = dead_pid()
+    old = tmp_path / f".out.old-{pid}"
+    old.mkdir()
+    (old / "old.txt").write_text("old")
+    new = tmp_path / f".out.partial-{pid}"
+    new.mkdir()
+    (new / "half.txt").write_text("?")
+    touched = clean_stale_partials(tmp_path)
+    assert len(touched) == 2
+    assert snapshot(tmp_path) == {"out/old.txt": b"old"}
+
+
+def test_stale_partials_of_dead_processes_cleaned_live_ones_kept(
+    tmp_path: Path, tiny_config: Path
+) -> None:
+    dead = dead_pid()
+    stale = tmp_path / f".results.partial-{dead}"
+    stale.mkdir()
+    (stale / "timeseries.parquet").write_text("half")
+    stale_file = tmp_path / f".ref.md.partial-{dead}"
+    stale_file.write_text("half")
+    live_owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".other.partial-{live_owner.pid}"
+        live.mkdir()
+        finished_old = tmp_path / "done"  # a finished swap: its .old leftover is deleted
+        finished_old.mkdir()
+        (tmp_path / f".done.old-{dead}").mkdir()
+        user = tmp_path / ".mine.partial-notapid"
+        user.mkdir()
+        code = main(
+            ["run", str(tiny_config), "--out", str(tmp_path / "r"), "--quiet", "--workers", "1"]
+        )
+        assert code == 0
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert names == sorted(["tiny.yaml", "r", "done", live.name, user.name])
+    finally:
+        live_owner.kill()
+        live_owner.wait()
+
+
+@pytest.mark.slow
+def test_kill_9_during_overwrite_leaves_old_or_new_never_half(tmp_path: Path) -> None:
+    """A process killed while replacing a large folder: the path holds the old or the new folder."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for k in range(3000):
+        (out / f"old-{k}.txt").write_text("old")
+    script = f"""
+import sys
+from experiments.outdir import staged_output
+with staged_output({str(out)!r}, overwrite=True) as s:
+    for k in range(3000):
+        (s / f"new-{{k}}.txt").write_text("new")
+    print("ready", flush=True)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.0, 0.005, 0.02, 0.05):
+        child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE)
+        assert child.stdout is not None
+        child.stdout.readline()
+        time.sleep(delay)
+        child.kill()
+        child.wait()
+        clean_stale_partials(tmp_path)
+        names = {p.name for p in out.iterdir()}
+        kinds = {n.split("-")[0] for n in names}
+        assert kinds in ({"old"}, {"new"}) and len(names) == 3000
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_overwrite_refused_while_a_sweep_holds_the_lock(
+    tmp_path: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sweep"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}")
+    with folder_lock(out):
+        before = snapshot(out)
+        code = main(["run", str(tiny_config), "--out", str(out), "--overwrite", "--quiet"])
+        assert code == 2
+        assert "another govsim process" in capsys.readouterr().err
+        assert snapshot(out) == before
+    assert not (out / ".lock").exists()  # the holder removes it
+
+
+# -- single files ----------------------------------------------------------------------------
+def test_write_file_atomically_never_replaces_without_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "a.txt"
+    write_file_atomically(target, lambda p: p.write_text("one"), overwrite=False)
+    with pytest.raises(UserError, match="exists"):
+        write_file_atomically(target, lambda p: p.write_text("two"), overwrite=False)
+    assert target.read_text() == "one"
+
+    def fails(path: Path) -> None:
+        path.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_file_atomically(target, fails, overwrite=True)
+    assert target.read_text() == "one"
+    write_file_atomically(target, lambda p: p.write_text("two"), overwrite=True)
+    assert target.read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("command", ["reference", "schema"])
+def test_reference_and_schema_out_need_overwrite(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "doc.md"
+    target.write_text("my notes")
+    assert main([command, "--out", str(target)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert target.read_text() == "my notes"
+    assert main([command, "--out", str(target), "--overwrite"]) == 0
+    assert target.read_text() != "my notes"
+    assert main([command, "--out", str(tmp_path)]) == 2  # a folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.md"]
+
+
+def test_publish_files_all_or_nothing(tmp_path: Path) -> None:
+    staging, out = tmp_path / "s", tmp_path / "o"
+    staging.mkdir()
+    out.mkdir()
+    (staging / "a.png").write_text("new a")
+    (staging / "b.png").write_text("new b")
+    (out / "b.png").write_text("user b")
+    (out / "c.txt").write_text("user c")
+    with pytest.raises(UserError, match=r"b\.png"):
+        publish_files(staging, out, overwrite=False)
+    assert snapshot(out) == {"b.png": b"user b", "c.txt": b"user c"}
+    publish_files(staging, out, overwrite=True)
+    assert snapshot(out) == {"a.png": b"new a", "b.png": b"new b", "c.txt": b"user c"}
+
+
+def test_config_path_must_be_a_regular_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = time.perf_counter()
+    assert main(["run", "/dev/zero", "--out", str(tmp_path / "o")]) == 2
+    assert "regular file" in capsys.readouterr().err
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert main(["run", str(fifo), "--out", str(tmp_path / "o")]) == 2  # would block on open
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: 64 MB of NULs without writing them
+    assert main(["run", str(huge), "--out", str(tmp_path / "o")]) == 2
+    assert "too large" in capsys.readouterr().err
+    assert time.perf_counter() - start < 10
+    assert not (tmp_path / "o").exists()
+
+
+def test_manifest_json_unchanged_by_refusals(tmp_path: Path, tiny_config: Path) -> None:
+    """A finished run folder survives every refused command byte for byte."""
+    out = tmp_path / "r"
+    assert main(["run", str(tiny_config), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    before = snapshot(out)
+    assert main(["run", str(tiny_config), "--out", str(out), "--quiet"]) == 2
+    assert main(["sweep", str(tiny_config), "--out", str(out), "--quiet"]) == 2
+    assert main(["reference", "--out", str(out / "manifest.json")]) == 2
+    assert snapshot(out) == before
+    assert json.loads((out / "manifest.json").read_text())["kind"] == "run"
