@@ -24,6 +24,8 @@ from experiments.outdir import (
     staged_output,
     write_file_atomically,
 )
+from experiments.sweep.store import SweepStore
+from tests.experiments.sweep_helpers import GRID, write_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,7 +272,7 @@ def test_overwrite_refused_while_a_sweep_holds_the_lock(
     out = tmp_path / "sweep"
     out.mkdir()
     (out / "manifest.json").write_text("{}")
-    with folder_lock(out):
+    with SweepStore(out).lock():  # what a running sweep holds
         before = snapshot(out)
         code = main(["run", str(tiny_config), "--out", str(out), "--overwrite", "--quiet"])
         assert code == 2
@@ -357,3 +359,62 @@ def test_manifest_json_unchanged_by_refusals(tmp_path: Path, tiny_config: Path) 
     assert main(["reference", "--out", str(out / "manifest.json")]) == 2
     assert snapshot(out) == before
     assert json.loads((out / "manifest.json").read_text())["kind"] == "run"
+
+
+# -- refused sweeps leave nothing behind -------------------------------------------------------
+def test_refused_sweeps_leave_no_lock_and_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path)
+    plain = write_config(tmp_path, "run: {steps: 3}\n", "plain.yaml")
+    bad = write_config(
+        tmp_path,
+        GRID.replace("model.decentralization: [0.2, 0.8]", "model.citizens: [5]"),
+        "b.yaml",
+    )
+    new = tmp_path / "new" / "deeper"
+    for cfg in (plain, bad):  # no sweep block; a design the model rejects
+        assert main(["sweep", str(cfg), "--out", str(new), "--workers", "1", "--quiet"]) == 2
+        assert not (tmp_path / "new").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "data.csv").write_text("1")
+    assert main(["sweep", str(config), "--out", str(other), "--quiet"]) == 2
+    assert snapshot(other) == {"data.csv": b"1"} and [p.name for p in other.iterdir()] == [
+        "data.csv"
+    ]
+    done = tmp_path / "done"
+    assert main(["sweep", str(config), "--out", str(done), "--workers", "1", "--quiet"]) == 0
+    assert not (done / ".lock").exists()
+    before = snapshot(done)
+    changed = write_config(tmp_path, GRID.replace("seed: 7", "seed: 8"), "changed.yaml")
+    assert main(["sweep", str(changed), "--out", str(done), "--quiet"]) == 2
+    with SweepStore(done).lock():
+        assert main(["sweep", str(config), "--out", str(done), "--quiet"]) == 2
+        assert "another govsim process" in capsys.readouterr().err
+    assert snapshot(done) == before
+
+
+def test_lock_is_exclusive_and_its_file_removed_after(tmp_path: Path) -> None:
+    with folder_lock(tmp_path):
+        with pytest.raises(UserError, match="another govsim process"):
+            with folder_lock(tmp_path):
+                pass
+    with folder_lock(tmp_path):  # released, and its file removed
+        pass
+    assert not (tmp_path / ".lock").exists()
+
+
+def test_sweep_refuses_a_symlinked_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("k")
+    (tmp_path / "link").symlink_to(real)
+    config = write_config(tmp_path)
+    for extra in ([], ["--overwrite"]):
+        argv = ["sweep", str(config), "--out", str(tmp_path / "link"), "--quiet", *extra]
+        assert main(argv) == 2
+        assert "symbolic link" in capsys.readouterr().err
+    assert snapshot(real) == {"keep.txt": b"k"}
