@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -418,3 +419,66 @@ def test_sweep_refuses_a_symlinked_folder(
         assert main(argv) == 2
         assert "symbolic link" in capsys.readouterr().err
     assert snapshot(real) == {"keep.txt": b"k"}
+
+
+# -- pool workers do not outlive their parent --------------------------------------------------
+LONG_RUNS = """
+run: {steps: 20000, replicates: 4, seed: 1}
+model: {citizens: 300, enterprises: 6, social_orgs: 4, jurisdictions: 2}
+sweep:
+  design: grid
+  parameters:
+    model.decentralization: [0.2, 0.8]
+  per_step: []
+"""
+
+
+def _pool_processes(pid: int) -> list:
+    """The forkserver and pool workers under ``pid``."""
+    import psutil
+
+    found = []
+    for process in psutil.Process(pid).children(recursive=True):
+        try:
+            if "multiprocessing" in " ".join(process.cmdline()):
+                found.append(process)
+        except psutil.Error:  # a short-lived helper (git) already gone
+            pass
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["sweep", "run"])
+def test_pool_workers_exit_when_the_parent_is_killed(tmp_path: Path, command: str) -> None:
+    import psutil
+
+    config = write_config(tmp_path, LONG_RUNS)
+    argv = [command, str(config), "--out", str(tmp_path / "out"), "--workers", "2", "--quiet"]
+    script = f"import sys; from experiments.cli import main; sys.exit(main({argv!r}))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        family: list[psutil.Process] = []
+        while time.monotonic() < deadline and len(family) < 3:
+            time.sleep(0.2)
+            family = _pool_processes(parent.pid)
+        assert len(family) >= 3, "the forkserver and two workers did not start"
+        time.sleep(2.0)  # the workers are inside a run (each takes many seconds)
+    finally:
+        parent.kill()
+        parent.wait()
+
+    def running(p: psutil.Process) -> bool:
+        try:
+            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(running(p) for p in family):
+        time.sleep(0.1)
+    left = [p.pid for p in family if running(p)]
+    for pid in left:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
