@@ -28,20 +28,36 @@ def analyze(
         int, typer.Option(help="Print at most this many design points (all are in the CSV).", min=0)
     ] = 40,
     figures: Annotated[bool, typer.Option(help="Write figures.")] = True,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace the tables and figures of an earlier analyze.")
+    ] = False,
 ) -> None:
     """Summarise a sweep: aggregates by design point with 95% CIs, sensitivity indices, figures.
 
     Prints final-state means [95% CI] per design point and variant, and Sobol or
     Morris indices for those designs; writes analysis/*.csv and figures/ (heatmaps
-    over two swept keys per regime, sensitivity bar charts).
+    over two swept keys per regime, sensitivity bar charts). Files of an earlier
+    analyze are replaced only with --overwrite.
     """
+    from experiments.outdir import publish_files, staging_folder
+    from experiments.sweep.results import load_results
+
+    results = load_results(folder)
+    with staging_folder(results.root / "analysis") as staging:  # files appear whole, at the end
+        shown = _analyze(results, staging, indicator, x, y, rows, figures)
+        written = publish_files(staging, results.root, overwrite, option="analyze")
+    if shown:
+        typer.echo("wrote " + ", ".join(str(p) for p in written))
+
+
+def _analyze(results, staging: Path, indicator, x, y, rows: int, figures: bool) -> bool:  # type: ignore[no-untyped-def]
+    """Print the tables and write the files into ``staging`` (its analysis/ and figures/)."""
     from rich.console import Console
 
     from experiments.analysis import KEY_INDICATORS
     from experiments.sweep.aggregate import aggregate_by_point
-    from experiments.sweep.results import load_results
 
-    results = load_results(folder)
+    folder = results.root
     indicators = list(indicator or KEY_INDICATORS)
     console = Console()
     status = results.manifest.get("status", {})
@@ -52,28 +68,28 @@ def analyze(
         f"pending {status.get('pending', '?')}"
     )
     table = aggregate_by_point(results, indicators)
-    written = [_write_csv(table, folder / "analysis" / "aggregates.csv")]
+    written = [_write_csv(table, staging / "analysis" / "aggregates.csv")]
     console.print(_aggregate_table(table, results.parameters, indicators, rows))
     if results.design.kind in ("sobol", "morris"):
         from experiments.sweep.sensitivity import sensitivity_indices
 
         indices = sensitivity_indices(results, indicators)
-        written.append(_write_csv(indices, folder / "analysis" / "sensitivity.csv"))
+        written.append(_write_csv(indices, staging / "analysis" / "sensitivity.csv"))
         console.print(_indices_table(indices))
         for variant, name, reason in indices.attrs.get("skipped", []):
             console.print(f"[yellow]no indices for {name} in {variant}: {reason}")
         if figures and not indices.empty:
             from experiments.sweep.figures import plot_sensitivity
 
-            written += plot_sensitivity(indices, folder / "figures" / "sensitivity")
+            written += plot_sensitivity(indices, staging / "figures" / "sensitivity")
     elif figures and results.design.kind == "grid" and len(results.parameters) >= 2:
         from experiments.sweep.figures import plot_heatmaps
 
         for name in indicators:
             written += plot_heatmaps(
-                results, name, folder / "figures" / f"heatmap_{name}", x=x, y=y
+                results, name, staging / "figures" / f"heatmap_{name}", x=x, y=y
             )
-    console.print("wrote " + ", ".join(str(p) for p in written))
+    return bool(written)
 
 
 def _write_csv(frame, path: Path) -> Path:  # type: ignore[no-untyped-def]

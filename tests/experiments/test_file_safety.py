@@ -482,3 +482,92 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path: Path, command: st
     for pid in left:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+# -- every writing command leaves existing files alone without --overwrite ------------------------
+@pytest.fixture
+def results(tmp_path: Path, tiny_config: Path) -> dict[str, Path]:
+    """A finished run folder and sweep folder."""
+    run, sweep = tmp_path / "run", tmp_path / "sweep"
+    assert main(["run", str(tiny_config), "--out", str(run), "--workers", "1", "--quiet"]) == 0
+    config = write_config(tmp_path)
+    assert main(["sweep", str(config), "--out", str(sweep), "--workers", "1", "--quiet"]) == 0
+    return {"run": run, "sweep": sweep, "config": config}
+
+
+def test_plot_never_replaces_figures_without_overwrite(
+    tmp_path: Path, results: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = results["run"]
+    figs = tmp_path / "figs"
+    figs.mkdir()
+    (figs / "indicators.png").write_bytes(b"user figure")
+    (figs / "notes.txt").write_text("keep")
+    argv = ["plot", str(run), "--out", str(figs), "--format", "png", "--no-network"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "indicators.png" in err and "--overwrite" in err
+    assert snapshot(figs) == {"indicators.png": b"user figure", "notes.txt": b"keep"}
+    # the default folder holds the figure govsim run drew: kept too
+    before = snapshot(run)
+    assert main(["plot", str(run), "--format", "png", "--no-network"]) == 2
+    assert snapshot(run) == before
+    assert main([*argv, "--overwrite"]) == 0
+    after = snapshot(figs)
+    assert after["notes.txt"] == b"keep" and after["indicators.png"].startswith(b"\x89PNG")
+    assert "final_state.png" in after
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+    # a plot refused for bad input creates nothing
+    assert main(["plot", str(tmp_path / "missing"), "--out", str(tmp_path / "new" / "f")]) == 2
+    assert not (tmp_path / "new").exists() and not (tmp_path / "missing").exists()
+
+
+def test_rerun_save_and_analyze_never_replace_without_overwrite(
+    tmp_path: Path, results: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sweep = results["sweep"]
+    save = tmp_path / "run5.parquet"
+    save.write_bytes(b"my data")
+    assert main(["rerun", str(sweep), "5", "--save", str(save)]) == 2
+    assert "--save" in capsys.readouterr().err and save.read_bytes() == b"my data"
+    assert main(["rerun", str(sweep), "5", "--save", str(save), "--overwrite"]) == 0
+    assert save.read_bytes().startswith(b"PAR1")
+
+    assert main(["analyze", str(sweep), "-i", "mean_trust"]) == 0
+    aggregates = sweep / "analysis" / "aggregates.csv"
+    aggregates.write_text("edited by hand")
+    before = snapshot(sweep)
+    assert main(["analyze", str(sweep), "-i", "mean_trust"]) == 2
+    assert "aggregates.csv" in capsys.readouterr().err
+    assert snapshot(sweep) == before
+    assert main(["analyze", str(sweep), "-i", "mean_trust", "--overwrite"]) == 0
+    assert aggregates.read_text() != "edited by hand"
+    assert not [p for p in sweep.iterdir() if ".partial-" in p.name]
+
+
+def test_validate_never_replaces_without_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "v"
+    out.mkdir()
+    (out / "validation_allocation.png").write_bytes(b"mine")
+    (out / "other.txt").write_text("keep")
+    assert main(["validate", "oates", "--quick", "--out", str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert snapshot(out) == {"validation_allocation.png": b"mine", "other.txt": b"keep"}
+    assert main(["validate", "oates", "--quick", "--out", str(out), "--overwrite"]) == 0
+    after = snapshot(out)
+    assert after["other.txt"] == b"keep" and after["validation_allocation.png"] != b"mine"
+    assert {"validation_allocation.csv", "validation_summary.csv"} <= set(after)
+    assert main(["validate", "oates", "--quick", "--out", "."]) == 2  # the current folder
+
+
+def test_bench_out_refused_before_benchmarking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "bench.txt"
+    table.write_text("old table")
+    start = time.perf_counter()
+    assert main(["bench", "--quick", "--out", str(table)]) == 2
+    assert time.perf_counter() - start < 5 and table.read_text() == "old table"
+    assert "--overwrite" in capsys.readouterr().err
