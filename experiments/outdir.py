@@ -63,6 +63,7 @@ def resolve_output(
     overwrite: bool,
     option: str = "--out",
     allow_existing: bool = False,
+    links: Literal["replace", "refuse"] = "replace",
 ) -> Path:
     """The absolute path a command will write, after checking every rule above.
 
@@ -78,7 +79,10 @@ def resolve_output(
         The option name used in messages.
     allow_existing
         Accept an existing non-empty folder (a sweep, which the caller resumes or
-        refuses itself).
+        refuses itself; files added to a folder, checked one by one).
+    links
+        ``"replace"``: a symbolic link at the path may be replaced (itself, with
+        ``overwrite``); ``"refuse"``: always refused (commands writing inside it).
 
     Returns
     -------
@@ -109,32 +113,48 @@ def resolve_output(
     _refuse_protected(target, text, option)
     _check_lengths(target, text, option)
     if link:
-        if not overwrite:
+        if links == "refuse" or not overwrite:
+            hint = (
+                ""
+                if links == "refuse"
+                else (", or pass --overwrite to replace the link (what it points to is kept)")
+            )
             raise UserError(
                 f"{option} {text}: is a symbolic link to {os.path.realpath(stripped)}; give that "
-                "path instead, or pass --overwrite to replace the link (what it points to is kept)"
+                f"path instead{hint}"
             )
-    elif target.exists():
-        if kind == "folder":
-            if not target.is_dir():
-                raise UserError(f"{option} {text}: exists and is not a folder")
-            if not overwrite and not allow_existing and any(target.iterdir()):
-                raise UserError(
-                    f"{option} {text}: folder exists and is not empty; pass --overwrite to replace "
-                    "it, or choose a new folder"
-                )
-        else:
-            if target.is_dir():
-                raise UserError(f"{option} {text}: is a folder; give a file name")
-            if not target.is_file():
-                raise UserError(f"{option} {text}: exists and is not a regular file")
-            if not overwrite:
-                raise UserError(
-                    f"{option} {text}: file exists; pass --overwrite to replace it, or choose "
-                    "another name"
-                )
+    else:
+        try:
+            _check_existing(target, text, option, kind, overwrite or allow_existing, overwrite)
+        except OSError as error:
+            raise UserError(f"{option} {text}: cannot inspect it ({error.strerror})") from None
     _check_parent(target, text, option)
     return target
+
+
+def _check_existing(
+    target: Path, text: str, option: str, kind: str, keep_folder: bool, overwrite: bool
+) -> None:
+    """Refuse what is at ``target`` if the command may not write there."""
+    if not target.exists():
+        return
+    if kind == "folder":
+        if not target.is_dir():
+            raise UserError(f"{option} {text}: exists and is not a folder")
+        if not keep_folder and any(target.iterdir()):
+            raise UserError(
+                f"{option} {text}: folder exists and is not empty; pass --overwrite to replace "
+                "it, or choose a new folder"
+            )
+        return
+    if target.is_dir():
+        raise UserError(f"{option} {text}: is a folder; give a file name")
+    if not target.is_file():
+        raise UserError(f"{option} {text}: exists and is not a regular file")
+    if not overwrite:
+        raise UserError(
+            f"{option} {text}: file exists; pass --overwrite to replace it, or choose another name"
+        )
 
 
 def check_output_dir(out: str | os.PathLike[str], overwrite: bool) -> Path:

@@ -38,9 +38,9 @@ def plot(
     if not folder.is_dir():  # before anything is created
         raise UserError(f"{folder}: no such folder")
     where = out if out is not None else folder / "figures"
-    target = resolve_output(where, kind="folder", overwrite=overwrite, allow_existing=True)
-    if target.is_symlink():
-        raise UserError(f"--out {where}: is a symbolic link; give the folder it points to")
+    target = resolve_output(
+        where, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     with staging_folder(target) as staging:  # each figure appears whole; none replaced unasked
         plot_results_folder(folder, staging, formats, network=network, variant=variant)
         written = publish_files(staging, target, overwrite)

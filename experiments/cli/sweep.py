@@ -60,7 +60,9 @@ def sweep(
     from experiments.sweep.execute import run_sweep
 
     # the path rules first, before any work (run_sweep judges the folder's contents)
-    out = resolve_output(out, kind="folder", overwrite=True, allow_existing=True)
+    out = resolve_output(
+        out, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     loaded = load_config(config, set_ or [])
     try:
         summary = run_sweep(

@@ -77,9 +77,9 @@ def _checked_folder(out: Path, names: list[str], overwrite: bool) -> Path:
     from experiments.errors import UserError
     from experiments.outdir import resolve_output
 
-    folder = resolve_output(out, kind="folder", overwrite=overwrite, allow_existing=True)
-    if folder.is_symlink():
-        raise UserError(f"--out {out}: is a symbolic link; give the folder it points to")
+    folder = resolve_output(
+        out, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     if not overwrite and folder.is_dir():
         stems = {f"validation_{name}" for name in [*names, "summary"]}
         taken = sorted(p.name for p in folder.iterdir() if p.name.split(".")[0] in stems)

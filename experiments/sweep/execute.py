@@ -157,11 +157,9 @@ def run_sweep(
     if config.sweep is None:  # before the folder is touched
         open_plan(config, None, None)
     # resumable, so an existing folder is judged by prepare_folder; the path rules apply here
-    out = resolve_output(out, kind="folder", overwrite=True, allow_existing=True)
-    if out.is_symlink():
-        raise UserError(
-            f"--out {out}: is a symbolic link; give the folder it points to ({out.resolve()})"
-        )
+    out = resolve_output(
+        out, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     dump = config.model_dump(mode="json")
     store = SweepStore(out)
     repaired: list[str] = []
