@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from experiments import outdir
 from experiments.cli import main
@@ -81,6 +83,31 @@ def test_run_refuses_current_folder_and_its_parents(
     assert "--out" in err and "Traceback" not in err
     assert snapshot(workdir) == before and snapshot(workdir.parent) == above
     assert not (workdir / "newdir").exists()
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    parts=st.lists(
+        st.sampled_from(["..", ".", "new", "data", "x/..", "", "data/../.."]), max_size=6
+    ),
+    overwrite=st.booleans(),
+)
+def test_no_path_resolves_to_the_current_folder_or_above(
+    workdir: Path, parts: list[str], overwrite: bool
+) -> None:
+    """Invariant: whatever relative path, resolving either refuses or names a folder strictly
+    inside neither the current folder's ancestors nor the current folder itself."""
+    (workdir / "data").mkdir(exist_ok=True)
+    text = "/".join(parts) or "."
+    try:
+        target = resolve_output(text, kind="folder", overwrite=overwrite)
+    except UserError:
+        return
+    here = Path.cwd()
+    assert target != here and target not in here.parents
+    assert target == Path(os.path.realpath(text))
 
 
 def test_data_dotdot_with_overwrite_keeps_the_parent(
