@@ -110,6 +110,23 @@ def test_no_path_resolves_to_the_current_folder_or_above(
     assert target == Path(os.path.realpath(text))
 
 
+@pytest.mark.parametrize("out", ["newdir/..", ".", ".."])
+def test_sweep_plot_validate_refuse_current_folder_and_parents(
+    workdir: Path, out: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(workdir.parent)
+    before, above = snapshot(workdir), snapshot(workdir.parent)
+    for argv in (
+        ["sweep", str(config), "--out", out, "--workers", "1", "--quiet", "--overwrite"],
+        ["validate", "oates", "--out", out, "--overwrite"],
+        ["plot", str(workdir), "--out", out, "--overwrite"],
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert f"--out {out}:" in err and "Traceback" not in err
+    assert snapshot(workdir) == before and snapshot(workdir.parent) == above
+
+
 def test_data_dotdot_with_overwrite_keeps_the_parent(
     workdir: Path, tiny_config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
