@@ -218,9 +218,11 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not path.is_file():
         raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
+    from experiments.inputfile import read_text_input
+
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+        manifest = json.loads(read_text_input(path, "manifest"))  # never a pipe or a huge file
+    except json.JSONDecodeError as error:
         raise UserError(f"{path}: unreadable ({error})") from None
     if not isinstance(manifest, dict):
         raise UserError(f"{path}: not a govsim manifest")
