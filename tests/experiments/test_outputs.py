@@ -321,3 +321,22 @@ def test_validation_table_fits_80_columns() -> None:
     render_table([CaseResult("unrest", "Epstein 2002", "quick", checks)], console)
     text = console.export_text()
     _readable(text, ["0.180-0.240)", "unrest(L=0.8)", "unrest(L=0.6)", "tolerance", "measured"])
+
+
+def test_notebooks_take_their_intervals_from_the_analysis_module() -> None:
+    """Notebooks show intervals computed by experiments.analysis / aggregate (Wilson for shares)."""
+    import nbformat
+
+    for path in sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb")):
+        source = "\n".join(
+            cell.source
+            for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code"
+        )
+        for own_interval in ("stats.t", "1.96", "sem(", ".std("):
+            assert own_interval not in source, (path.name, own_interval)
+        if "ci_low" in source:
+            assert any(
+                f in source
+                for f in ("final_state_summary", "timeseries_bands", "aggregate_by_point")
+            ), path.name
