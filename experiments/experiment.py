@@ -13,12 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import KEY_INDICATORS, final_state_summary
+from experiments.codebook import write_codebook, write_parquet
 from experiments.config import ExperimentConfig
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import RunTask, execute_run
 from experiments.seeds import stream_seeds
+from experiments.tidy import varying_parameters
 
 __all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_tasks"]
 
@@ -76,9 +78,11 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run every variant and replicate; write timeseries, manifest, summary and figure.
 
-    Files in ``out``: ``timeseries.parquet``, ``summary.csv``, ``manifest.json``,
-    ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
-    whole experiment succeeds.
+    Files in ``out``: ``timeseries.parquet`` (one tidy table: identifiers, the
+    values of the parameters that differ between variants, step, indicators; its
+    schema carries the codebook), ``summary.csv``, ``codebook.json``,
+    ``manifest.json``, ``figures/indicators.png`` and ``.pdf``. Nothing appears in
+    ``out`` unless the whole experiment succeeds.
     """
     from experiments.plots import plot_timeseries
 
@@ -91,8 +95,13 @@ def run_experiment(
         else:
             frame = run_tasks(tasks, workers)
         summary = final_state_summary(frame, KEY_INDICATORS)
-        frame.to_parquet(staging / "timeseries.parquet", index=False)
+        frame = _with_parameters(frame, config)
+        write_parquet(frame, staging / "timeseries.parquet")
         summary.to_csv(staging / "summary.csv", index=False)
+        write_codebook(
+            {"timeseries.parquet": list(frame.columns), "summary.csv": list(summary.columns)},
+            staging / "codebook.json",
+        )
         figures = plot_timeseries(frame, staging / "figures" / "indicators")
         manifest = {
             "kind": "run",
@@ -116,8 +125,23 @@ def run_experiment(
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     files = [out / "timeseries.parquet", out / "summary.csv", out / "manifest.json"]
+    files.append(out / "codebook.json")
     files += [out / "figures" / f.name for f in figures]
     return ExperimentResult(frame, summary, files)
+
+
+def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFrame:
+    """``frame`` with a column per parameter that differs between variants, after ``step``."""
+    varying = varying_parameters(config.resolved_variants())
+    keys = list(next(iter(varying.values()), {}))
+    if not keys:
+        return frame
+    at = frame.columns.get_loc("step") + 1
+    columns = {
+        key: frame["variant"].map({v: values[key] for v, values in varying.items()}) for key in keys
+    }
+    head, tail = frame.iloc[:, :at], frame.iloc[:, at:]
+    return pd.concat([head, pd.DataFrame(columns), tail], axis=1)
 
 
 def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:

@@ -115,11 +115,11 @@ def snapshot_task(
         task = run_task_from_manifest(_read_manifest(folder), variant)
         frame = pd.read_parquet(folder / "timeseries.parquet")
         stored = frame[(frame["variant"] == task.variant) & (frame["replicate"] == task.replicate)]
-        final = (
-            stored.drop(columns=["variant", "replicate", "seed", "step"]).iloc[-1].to_dict()
-            if len(stored)
-            else {}
-        )
+        from sim.indicators import INDICATORS
+
+        # indicators only: the rows also carry identifiers and parameter columns
+        indicators = [c for c in stored.columns if c in INDICATORS]
+        final = stored[indicators].iloc[-1].to_dict() if len(stored) else {}
         return task, final
 
     from experiments.config import ExperimentConfig

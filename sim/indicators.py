@@ -203,7 +203,8 @@ class IndicatorCollector(mesa.DataCollector):
     ``get_model_vars_dataframe``) or every ``_RESOLVE_EVERY`` steps (sooner if
     their copies exceed ``_RESOLVE_BYTES``), then appends
     the floats as they are: the same table, at a fraction of the cost. Once other
-    reporters are added, Mesa collects everything its own way.
+    reporters are added (:meth:`add_model_reporter`, :meth:`add_agent_reporter`,
+    :meth:`add_agenttype_reporter`, after construction), Mesa collects everything its own way.
     """
 
     def __init__(self) -> None:
@@ -232,6 +233,58 @@ class IndicatorCollector(mesa.DataCollector):
             column.extend(table[name])
         self._pending.clear()
         self._pending_bytes = 0
+
+    def add_model_reporter(self, name: str, reporter: Any) -> None:
+        """Collect one more model-level value at every step from now on.
+
+        ``reporter`` is anything Mesa's DataCollector takes (a function of the
+        model, an attribute name, ``[function, [args]]``). Steps recorded before
+        it was added hold None in its column, so the table stays rectangular.
+
+        Raises
+        ------
+        ValueError
+            When a reporter of that name exists (indicators included).
+        """
+        if name in self.model_reporters:
+            raise ValueError(f"add_model_reporter: a reporter named {name!r} exists already")
+        self.flush()
+        recorded = len(next(iter(self._model_vars.values()), []))
+        self.model_reporters[name] = reporter
+        self._model_vars[name] = [None] * recorded
+
+    def add_agent_reporter(self, name: str, reporter: Any) -> None:
+        """Collect one more agent-level value (Mesa's agent table) from the next step on.
+
+        ``reporter`` is an agent attribute name or a function of the agent; Mesa
+        asks every agent, so an attribute only citizens have belongs in
+        :meth:`add_agenttype_reporter`. Needs the model's agent views
+        (``agent_views=True``).
+
+        Raises
+        ------
+        ValueError
+            When an agent reporter of that name exists.
+        """
+        if name in self.agent_reporters:
+            raise ValueError(f"add_agent_reporter: a reporter named {name!r} exists already")
+        self.flush()
+        self._new_agent_reporter(name, reporter)
+
+    def add_agenttype_reporter(self, agent_type: type, name: str, reporter: Any) -> None:
+        """Collect one more value of the agents of one type (e.g. ``Citizen``) from the next step on.
+
+        Raises
+        ------
+        ValueError
+            When that type has a reporter of that name.
+        """
+        if name in self.agenttype_reporters.get(agent_type, {}):
+            raise ValueError(
+                f"add_agenttype_reporter: {agent_type.__name__} has a reporter named {name!r}"
+            )
+        self.flush()
+        self._new_agenttype_reporter(agent_type, name, reporter)
 
     def collect(self, model: GovernanceModel) -> None:
         """Record the model's current indicators (one row of the table)."""

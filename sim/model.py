@@ -13,6 +13,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
 from sim.events import Event, apply_event, apply_settings, check_events
@@ -29,6 +30,8 @@ from sim.initialisation import (
     initial_social_orgs,
 )
 from sim.levers import Levers
+from sim.mesa_space import network_space
+from sim.model_kwargs import merge_model_kwargs
 from sim.network import (
     NodeIds,
     build_collaboration_graph,
@@ -64,6 +67,13 @@ class GovernanceModel(mesa.Model):
     agent_views
         Create one Mesa agent per actor (views onto the arrays). Switch off for
         very large runs that never look at individual agents.
+    **overrides
+        Any :class:`~sim.params.ModelParams` field as a flat keyword
+        (``citizens=100, regime="service"``), or a dotted path into a block
+        (``**{"levers.fine": 3.0}``), applied on top of ``params``; this is how
+        ``mesa.batch_run`` and SolaraViz pass parameters (see
+        :mod:`sim.model_kwargs` and ``docs/MESA.md``). A keyword that contradicts
+        a value ``params`` sets raises ``TypeError``.
 
     Examples
     --------
@@ -74,6 +84,8 @@ class GovernanceModel(mesa.Model):
     [0, 1, 2, 3, 4, 5]
     >>> bool(0.0 <= frame["mean_trust"].iloc[-1] <= 1.0)
     True
+    >>> GovernanceModel(citizens=100, regime="top_down", rng=1).params.citizens
+    100
     """
 
     def __init__(
@@ -83,9 +95,12 @@ class GovernanceModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         events: Iterable[Event | Mapping[str, Any]] = (),
         agent_views: bool = True,
+        **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
-        if params is None:
+        if overrides:
+            params = merge_model_kwargs(params, overrides)
+        elif params is None:
             params = ModelParams()
         elif not isinstance(params, ModelParams):
             params = ModelParams.model_validate(params)
@@ -101,6 +116,7 @@ class GovernanceModel(mesa.Model):
         self.phase_cache: dict[str, Any] = {}
         self._org_ties_dirty = False
         self._graph: nx.Graph | None = None
+        self._grid: Network | None = None
 
         p = self.params
         self.domain_index: dict[str, int] = {d: i for i, d in enumerate(p.services.domains)}
@@ -152,14 +168,19 @@ class GovernanceModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _create_agents(self) -> None:
-        for i in range(len(self.citizens)):
-            Citizen(self, i)
-        for i in range(len(self.enterprises)):
-            Enterprise(self, i)
-        for i in range(len(self.social_orgs)):
-            SocialOrganization(self, i)
-        for i in range(len(self.governments)):
-            Government(self, i)
+        # the only place views are made: one per row (see ArrayAgent.__init__)
+        self._making_views = True
+        try:
+            for i in range(len(self.citizens)):
+                Citizen(self, i)
+            for i in range(len(self.enterprises)):
+                Enterprise(self, i)
+            for i in range(len(self.social_orgs)):
+                SocialOrganization(self, i)
+            for i in range(len(self.governments)):
+                Government(self, i)
+        finally:
+            self._making_views = False
 
     def spillover_vector(self) -> np.ndarray:
         """Spill-over share of each domain, in domain order."""
@@ -204,6 +225,29 @@ class GovernanceModel(mesa.Model):
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""
         self._org_ties_dirty = True
+        self._grid = None
+
+    @property
+    def grid(self) -> Network:
+        """The collaboration graph as a Mesa network space (built when first read).
+
+        What Mesa's ``make_space_component`` draws: a
+        ``mesa.discrete_space.Network`` over :attr:`graph` (``layout=None``), one
+        cell per node holding that actor's agent view. It is rebuilt on the
+        first read after organisational ties change, so it is never stale, and
+        never built by runs that do not look at it. Agents do not move between
+        cells: who is where is the model's structure, changed by its phases.
+        """
+        grid = self._grid
+        graph = self.graph  # syncs organisational ties first
+        if grid is None or grid.G is not graph:
+            grid = self._grid = network_space(self, graph)
+        return grid
+
+    @property
+    def space(self) -> Network:
+        """Same as :attr:`grid` (Mesa's components look for either name)."""
+        return self.grid
 
     @property
     def graph(self) -> nx.Graph:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.codebook import write_codebook
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.executors import open_executor
@@ -28,6 +29,7 @@ from experiments.runner import execute_run
 from experiments.sweep.designs import Design, build_design, design_generator
 from experiments.sweep.plan import SweepPlan, SweepRun
 from experiments.sweep.store import BatchWriter, SweepStore, config_hash, prepare_folder
+from experiments.tidy import insert_parameters
 
 __all__ = ["RunOutcome", "SweepSummary", "open_plan", "run_one", "run_sweep"]
 
@@ -96,6 +98,8 @@ def run_one(run: SweepRun) -> RunOutcome:
     series.insert(0, "point", run.point)
     series.insert(0, "variant", run.task.variant)
     series.insert(0, "run_id", run.run_id)
+    # the design point's and the variant's parameter values: one tidy table
+    insert_parameters(series, dict(run.parameters), after="step")
     return RunOutcome(run.run_id, "ok", time.perf_counter() - start, final, series)
 
 
@@ -214,6 +218,7 @@ def run_sweep(
             writer.flush()
             store.consolidate()
             runs = store.read_runs()
+            _write_codebook(store, runs)
             session.update(
                 status=status,
                 ran=counts["ran"],
@@ -332,6 +337,19 @@ def _run_row(plan: SweepPlan, outcome: RunOutcome) -> dict[str, Any]:
     )
     row.update({f"final_{name}": outcome.final.get(name, float("nan")) for name in INDICATORS})
     return row
+
+
+def _write_codebook(store: SweepStore, runs: pd.DataFrame) -> None:
+    """``codebook.json`` for the folder's tables (the Parquet files carry it too)."""
+    import pyarrow.parquet as pq
+
+    files = {"runs.parquet": list(runs.columns), "design.parquet": []}
+    if (store.root / "design.parquet").is_file():
+        files["design.parquet"] = pq.read_schema(store.root / "design.parquet").names
+    parts = sorted(store.timeseries_dir.glob("part-*.parquet"))
+    if parts:
+        files["timeseries/part-*.parquet"] = pq.read_schema(parts[0]).names
+    write_codebook(files, store.root / "codebook.json")
 
 
 def _status(runs: pd.DataFrame, total: int) -> dict[str, int]:

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.codebook import write_parquet
 from experiments.errors import UserError
 from experiments.folderlock import folder_lock
 from experiments.inputfile import read_text_input
@@ -98,7 +99,7 @@ class SweepStore:
 
     def write_design(self, frame: pd.DataFrame) -> None:
         """Write ``design.parquet`` atomically."""
-        _atomic_write(self.root / DESIGN, lambda tmp: frame.to_parquet(tmp, index=False))
+        _atomic_write(self.root / DESIGN, lambda tmp: write_parquet(frame, tmp))
 
     def read_design(self) -> pd.DataFrame:
         """The stored design table."""
@@ -140,11 +141,9 @@ class SweepStore:
         name = f"part-{batch:06d}.parquet"
         if timeseries is not None and len(timeseries):
             self.timeseries_dir.mkdir(exist_ok=True)
-            _atomic_write(
-                self.timeseries_dir / name, lambda tmp: timeseries.to_parquet(tmp, index=False)
-            )
+            _atomic_write(self.timeseries_dir / name, lambda tmp: write_parquet(timeseries, tmp))
         self.runs_dir.mkdir(exist_ok=True)
-        _atomic_write(self.runs_dir / name, lambda tmp: runs.to_parquet(tmp, index=False))
+        _atomic_write(self.runs_dir / name, lambda tmp: write_parquet(runs, tmp))
 
     def read_runs(self) -> pd.DataFrame:
         """Every committed run row, sorted by run id; a retried run keeps its latest row."""
@@ -158,7 +157,7 @@ class SweepStore:
     def consolidate(self) -> Path:
         """Rewrite ``runs.parquet`` from the committed parts."""
         runs = self.read_runs()
-        _atomic_write(self.root / RUNS, lambda tmp: runs.to_parquet(tmp, index=False))
+        _atomic_write(self.root / RUNS, lambda tmp: write_parquet(runs, tmp))
         return self.root / RUNS
 
     def read_timeseries(

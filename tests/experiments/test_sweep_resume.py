@@ -185,7 +185,9 @@ def test_batches_are_few_and_manifest_records_provenance(tmp_path: Path) -> None
     # every row says which run, point, replicate and seed it belongs to
     series = results.timeseries()
     assert {"run_id", "variant", "point", "replicate", "seed", "step"} <= set(series.columns)
-    assert list(series.columns[6:]) == ["mean_trust", "participation_rate"]
+    # then the values of its swept keys and varying variant keys (test_outputs.py), then indicators
+    assert list(series.columns[-2:]) == ["mean_trust", "participation_rate"]
+    assert set(results.parameters) <= set(series.columns[6:-2])
     assert os.path.getsize(out / "design.parquet") > 0
 
 
