@@ -216,15 +216,37 @@ def test_exit_only_among_dissatisfied_non_complainers(small_params) -> None:
 
 
 def test_loyal_citizens_do_not_exit(small_params) -> None:
+    # fully dissatisfied and silent (voice too costly), exit as likely as it gets
     model = _model(
         small_params,
         {
-            "mechanisms": _only("voice"),
+            "mechanisms": _only("voice", "coproduction"),
+            "levers": {"voice_cost": 1.0},
             "trust": {"initial_satisfaction": 0.0, "initial_trust": 1.0},
+            "voice": {"exit_sensitivity": 1.0, "exit_threshold": 0.0},
         },
     )
     model.step()
     assert not model.citizens.exited.any()
+
+
+def test_coercion_silences_would_be_complainers(small_params) -> None:
+    # P0 = 0.8 - 0.2 = 0.6; complain with 0.6 * (1 - 0.5 * 1) = 0.3; silenced 0.3
+    model = _model(
+        small_params,
+        {
+            "citizens": 4000,
+            "mechanisms": _only("voice"),
+            "levers": {"voice_cost": 0.2, "coercion": 1.0},
+            "trust": {"initial_satisfaction": 0.2},
+            "voice": {"coercion_deterrence": 0.5},
+        },
+    )
+    model.step()
+    cit = model.citizens
+    assert not (cit.silenced & cit.complained).any()
+    assert cit.silenced.mean() == pytest.approx(0.3, abs=0.03)
+    assert cit.complained.mean() == pytest.approx(0.3, abs=0.03)
 
 
 def test_no_exit_without_coproduction(small_params) -> None:
