@@ -124,7 +124,8 @@ def observe_integrity(model: GovernanceModel) -> None:
     p = model.params.trust
     report, has = value_for_money(model)
     seen = model.rng.random(len(cit)) < model.levers.transparency
-    seen &= np.take(has, cit.jurisdiction)
+    if not has.all():
+        seen &= np.take(has, cit.jurisdiction)
     belief = cit.perceived_integrity
     step = np.take(report, cit.jurisdiction)
     step -= belief

@@ -98,7 +98,10 @@ def voice(model: GovernanceModel) -> None:
     np.clip(exit_chance, 0.0, 1.0, out=exit_chance)
     exit_chance *= 1.0 - cit.trust
     exit_chance[cit.complained] = 0.0
-    cit.exited[:] = rng.random(n) < exit_chance
-    if cit.exited.any():
+    # the coin is drawn only where exit is possible (in citizen order)
+    candidates = np.flatnonzero(exit_chance > 0)
+    cit.exited[:] = False
+    cit.exited[candidates] = rng.random(candidates.size) < exit_chance[candidates]
+    if candidates.size and cit.exited.any():
         cit.cooperate[cit.exited] = False
         update_volunteers(model)
