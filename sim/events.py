@@ -4,7 +4,7 @@ An event at step ``t`` takes effect at the start of the ``t``-th call to
 ``step()`` (step 0: when the model is built), so row ``t`` of the indicators is
 the first to show it. ``set`` takes dotted keys of :class:`sim.ModelParams`
 (``levers.fine``, ``decentralization``, ``regime``, ``mechanisms.voice``,
-``trust.coercion_penalty`` ...); setting ``regime`` switches every lever to the
+``trust.weight_procedural`` ...); setting ``regime`` switches every lever to the
 new preset, keeping explicit lever overrides (a reform). Keys that fix the
 population or the graph cannot change during a run.
 """

@@ -74,6 +74,7 @@ INDICATORS: dict[str, str] = {
     "org_clustering": "Average clustering of the organisational network (every k steps).",
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
+    "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
 }
 
 
@@ -140,6 +141,7 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         _mean(cit.service_utility) - harm,
         network["org_clustering"],
         network["org_betweenness_centralization"],
+        _share(cit.rule_complying),
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 

@@ -58,10 +58,11 @@ class Levers(BaseModel):
         Cost, on the satisfaction scale, of filing a complaint ("at most one visit"
         reforms lower it).
     transparency
-        Openness of government (政务公开): lowers leakage of service money and lets
-        citizens see performance.
+        Openness of government (政务公开): lowers leakage of service money and is the
+        probability that a citizen sees how its money is spent.
     coercion
-        Reliance on force: enforcement capacity against unrest, and a trust penalty.
+        Reliance on force: police capacity against unrest, coercive contacts with
+        citizens (which cost trust through experience), policing cost, silenced voice.
     evaluation_growth, evaluation_satisfaction, evaluation_environment
         Weights of officials' performance evaluation (绩效考核).
     intergovernmental_cooperation
@@ -110,12 +111,12 @@ class Levers(BaseModel):
     transparency: float = Field(
         ge=0.0,
         le=1.0,
-        description="Openness of government: curbs leakage, informs the centre, raises trust.",
+        description="Openness of government: curbs leakage, informs the centre, lets citizens see spending.",
     )
     coercion: float = Field(
         ge=0.0,
         le=1.0,
-        description="Reliance on force: police capacity against unrest, trust penalty, silenced voice.",
+        description="Reliance on force: police capacity and contacts, policing cost, silenced voice.",
     )
     evaluation_growth: float = Field(
         ge=0.0, description="Weight of growth in officials' performance evaluation."

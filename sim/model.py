@@ -46,6 +46,7 @@ from sim.phases.allocation import allocate_budgets
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.services import deliver_services
+from sim.phases.trust import initial_beliefs
 from sim.state import Ledger
 from sim.structure import refresh_structure, track_structure
 
@@ -129,6 +130,7 @@ class GovernanceModel(mesa.Model):
         self.citizens, self.jurisdiction_profiles = initial_citizens(
             p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
         )
+        initial_beliefs(self.citizens, p.trust)
         self.governments, reserves = initial_governments(p, self.citizens)
         self.jurisdiction_need = self.governments.perceived_local.copy()
         self.ledger = Ledger(reserves)

@@ -24,6 +24,7 @@ __all__ = [
     "ModelParams",
     "NetworkEvolutionParams",
     "NetworkParams",
+    "RuleComplianceParams",
     "ServiceParams",
     "TrustParams",
     "UnrestParams",
@@ -42,6 +43,7 @@ PHASE_NAMES: tuple[str, ...] = (
     "unrest",
     "network_evolution",
     "adaptation",
+    "rule_compliance",
 )
 
 _STRICT = ConfigDict(extra="forbid", validate_assignment=True)
@@ -54,7 +56,7 @@ class Block(BaseModel):
 
 
 class Mechanisms(Block):
-    """Switches for the eleven phases of a step; a phase switched off leaves its state as is."""
+    """Switches for the twelve phases of a step; a phase switched off leaves its state as is."""
 
     revenue: bool = True
     information: bool = True
@@ -67,6 +69,7 @@ class Mechanisms(Block):
     unrest: bool = True
     network_evolution: bool = True
     adaptation: bool = True
+    rule_compliance: bool = True
 
 
 class NetworkParams(Block):
@@ -224,6 +227,13 @@ class CoproductionParams(Block):
     initial_cooperation: float = Field(
         0.5, ge=0.0, le=1.0, description="Initial share of co-producers."
     )
+    trust_conditioning: float = Field(
+        0.5,
+        ge=0.0,
+        description="Share of its contribution a co-producer gets back as a norm payoff at full "
+        "trust with every neighbour co-producing (conditional cooperation); 0, or the trust "
+        "phase off, is the plain public goods game.",
+    )
 
 
 class ComplianceParams(Block):
@@ -268,24 +278,89 @@ class ComplianceParams(Block):
 
 
 class TrustParams(Block):
-    """Satisfaction and trust (legitimacy) dynamics (phase 7)."""
+    """Satisfaction, trust (legitimacy) and the behaviour trust feeds back on (phase 7)."""
 
     satisfaction_rate: float = Field(
         0.3, ge=0.0, le=1.0, description="Step of satisfaction toward its target."
     )
+    disconfirmation_weight: float = Field(
+        0.5,
+        ge=0.0,
+        description="Satisfaction gained per unit of experienced quality above expectation "
+        "(expectation-disconfirmation).",
+    )
+    expectation_rate: float = Field(
+        0.1, ge=0.0, le=1.0, description="Step of a citizen's expectation toward its experience."
+    )
     trust_rate: float = Field(0.1, ge=0.0, le=1.0, description="Step of trust toward its target.")
     weight_satisfaction: float = Field(
-        0.45, ge=0.0, description="Weight of own satisfaction in target trust."
+        0.4, ge=0.0, description="Weight of own satisfaction in target trust."
     )
     weight_fairness: float = Field(
-        0.15, ge=0.0, description="Weight of fairness between jurisdictions."
+        0.1, ge=0.0, description="Weight of fairness between jurisdictions."
     )
-    weight_transparency: float = Field(0.15, ge=0.0, description="Weight of transparency.")
+    weight_integrity: float = Field(
+        0.15, ge=0.0, description="Weight of perceived integrity of spending (no visible leakage)."
+    )
+    weight_procedural: float = Field(
+        0.15,
+        ge=0.0,
+        description="Weight of procedural justice experienced (answered complaints, coercion).",
+    )
     weight_neighbours: float = Field(
-        0.25, ge=0.0, description="Weight of social neighbours' mean trust."
+        0.2, ge=0.0, description="Weight of social neighbours' mean trust."
     )
-    coercion_penalty: float = Field(0.3, ge=0.0, le=1.0, description="Trust lost at full coercion.")
     harm_weight: float = Field(1.0, ge=0.0, description="Satisfaction lost per unit of harm.")
+    prior_integrity: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="Belief about the integrity of spending that citizens hold without information.",
+    )
+    observation_rate: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Step of a citizen's integrity belief toward what it sees in a published report.",
+    )
+    belief_decay: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step drift of integrity beliefs back to the prior (forgetting, rumour).",
+    )
+    procedural_rate: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Step of perceived procedural justice toward 1 after a fair experience "
+        "(answered complaint) and toward 0 after an unfair one (coercive contact, unanswered complaint).",
+    )
+    vicarious_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Weight of a social neighbour's coercive contact relative to one's own.",
+    )
+    procedural_recovery: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="Per-step drift of perceived procedural justice back to its baseline.",
+    )
+    procedural_baseline: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Perceived procedural justice without experiences (also its initial value).",
+    )
+    max_tax_evasion: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Share of income hidden by a citizen with no trust facing no enforcement "
+        "power (slippery-slope framework).",
+    )
     initial_trust: float = Field(0.6, ge=0.0, le=1.0, description="Initial trust of every citizen.")
     initial_satisfaction: float = Field(0.5, ge=0.0, le=1.0, description="Initial satisfaction.")
 
@@ -300,6 +375,22 @@ class VoiceParams(Block):
     )
     coercion_deterrence: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of complaints suppressed at full coercion."
+    )
+    response_capacity: float = Field(
+        0.1,
+        ge=0.0,
+        description="Complaints a local government can answer per step, per citizen it serves.",
+    )
+    response_cost: float = Field(
+        0.05, ge=0.0, description="Cost of answering one complaint (money units)."
+    )
+    exit_sensitivity: float = Field(
+        0.2,
+        ge=0.0,
+        description="Exit probability per unit of dissatisfaction above exit_threshold, at zero trust.",
+    )
+    exit_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Dissatisfaction below which nobody exits."
     )
 
 
@@ -316,6 +407,66 @@ class UnrestParams(Block):
     )
     max_jail_term: int = Field(
         15, ge=0, description="Jail terms are uniform on 0..max_jail_term steps."
+    )
+    stop_rate: float = Field(
+        0.1,
+        ge=0.0,
+        description="Coercive contacts (stops, fines) per unit of police density per citizen and step.",
+    )
+    police_cost: float = Field(
+        0.05, ge=0.0, description="Cost per step of one unit of police capacity (money units)."
+    )
+
+
+class RuleComplianceParams(Block):
+    """Households' compliance with a rule such as waste sorting (phase 12).
+
+    Inert until a rule is in force (``rule_in_force``), which a case or an event sets.
+    """
+
+    rule_in_force: bool = Field(
+        False, description="Whether a household rule (e.g. waste sorting) is in force."
+    )
+    monitoring: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Probability per step that an inspector checks a household.",
+    )
+    fine: float = Field(
+        0.0, ge=0.0, description="Fine paid by a household caught not complying (money units)."
+    )
+    reward: float = Field(
+        0.0, ge=0.0, description="Payment per step to each complying household (money units)."
+    )
+    inspection_cost: float = Field(
+        0.05, ge=0.0, description="Cost of one household inspection (money units)."
+    )
+    volunteer_detection: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Detection probability when every social neighbour is a volunteer (co-producer).",
+    )
+    effort_cost: float = Field(
+        1.0,
+        ge=0.0,
+        description="Cost of complying for a citizen of mean income (opportunity cost of time).",
+    )
+    norm_weight: float = Field(
+        0.5, ge=0.0, description="Value of complying when every social neighbour complies."
+    )
+    habit_weight: float = Field(
+        1.0, ge=0.0, description="Value of complying at full habit strength (automaticity)."
+    )
+    legitimacy_weight: float = Field(
+        0.3, ge=0.0, description="Value of complying at full trust in government."
+    )
+    habit_gain: float = Field(
+        0.05, ge=0.0, le=1.0, description="Step of habit strength toward 1 per complying step."
+    )
+    habit_decay: float = Field(
+        0.05, ge=0.0, le=1.0, description="Relative loss of habit strength per non-complying step."
     )
 
 
@@ -405,6 +556,7 @@ class ModelParams(BaseModel):
     unrest: UnrestParams = Field(default_factory=UnrestParams)
     network_evolution: NetworkEvolutionParams = Field(default_factory=NetworkEvolutionParams)
     adaptation: AdaptationParams = Field(default_factory=AdaptationParams)
+    rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
 
     @model_validator(mode="after")

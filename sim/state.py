@@ -43,6 +43,17 @@ class CitizenState:
     complained: np.ndarray = field(init=False)
     active: np.ndarray = field(init=False)
     jail_term: np.ndarray = field(init=False)
+    # experience and the behaviour it feeds (phases 7, 8, 9, 12; sim.phases.trust)
+    expectation: np.ndarray = field(init=False)
+    perceived_integrity: np.ndarray = field(init=False)
+    procedural: np.ndarray = field(init=False)
+    answered: np.ndarray = field(init=False)
+    silenced: np.ndarray = field(init=False)
+    exited: np.ndarray = field(init=False)
+    coerced: np.ndarray = field(init=False)
+    tax_compliance: np.ndarray = field(init=False)
+    rule_complying: np.ndarray = field(init=False)
+    habit: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -53,6 +64,17 @@ class CitizenState:
         self.complained = np.zeros(n, dtype=bool)
         self.active = np.zeros(n, dtype=bool)
         self.jail_term = np.zeros(n, dtype=np.int32)
+        # priors are set from the parameters by sim.phases.trust.initial_beliefs
+        self.expectation = self.satisfaction.copy()
+        self.perceived_integrity = np.ones(n)
+        self.procedural = np.ones(n)
+        self.answered = np.zeros(n, dtype=bool)
+        self.silenced = np.zeros(n, dtype=bool)
+        self.exited = np.zeros(n, dtype=bool)
+        self.coerced = np.zeros(n, dtype=bool)
+        self.tax_compliance = np.ones(n)
+        self.rule_complying = np.zeros(n, dtype=bool)
+        self.habit = np.zeros(n)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)

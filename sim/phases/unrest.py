@@ -20,6 +20,14 @@ taken off the street for this step and jailed for a further term uniform on
 is drawn per active citizen, in citizen order, then one term per arrest). Updating is synchronous, with last step's actives in
 ``A_i``. With no police, the active share is ``P(H (1 - L) > T)``, which is
 ``1 - T / (1 - L)`` for ``H ~ U[0, 1]`` and fixed ``L < 1 - T``.
+
+Legitimacy ``L_i`` is the trust that phase 7 forms from experience. Coercion
+happens to citizens: besides arrests, police make everyday coercive contacts
+(stops, fines), each free citizen one with probability ``min(1, s rho)`` per step
+(``s`` the stop rate; one uniform per citizen, drawn after the arrests). Arrested
+or stopped citizens are ``coerced`` this step, which phase 7 reads as an unfair
+experience (Tyler 2006) in the next step. Police cost money: each jurisdiction
+pays ``police_cost * rho * N_j`` a step (policing), shared between the levels.
 """
 
 from __future__ import annotations
@@ -55,7 +63,7 @@ def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unrest(model: GovernanceModel) -> None:
-    """Serve jail terms, decide who is active, arrest some of the actives."""
+    """Serve jail terms, decide who is active, arrest some actives, stop some citizens, pay police."""
     cit = model.citizens
     p = model.params.unrest
     rng = model.rng
@@ -72,3 +80,13 @@ def unrest(model: GovernanceModel) -> None:
         cit.jail_term[arrested] = rng.integers(0, p.max_jail_term + 1, arrested.size)
         active[arrested] = False
     cit.active[:] = active
+    rho = police_density(model)
+    stopped = rng.random(len(cit)) < min(1.0, p.stop_rate * rho)
+    stopped &= free
+    stopped[arrested] = True
+    cit.coerced[:] = stopped
+    if p.police_cost > 0 and rho > 0:
+        # cost category: policing
+        model.ledger.pay_shared(
+            p.police_cost * rho * model.governments.population, model.params.decentralization
+        )
