@@ -128,20 +128,26 @@ def test_platform_running_and_setup_costs() -> None:
 def test_coverage_penalises_a_mismatched_mix_at_the_same_budget() -> None:
     model = _model(
         {
-            "services": {"individual_heterogeneity": 0.0, "preference_heterogeneity": 1.0},
+            "services": {"individual_heterogeneity": 0.0, "preference_heterogeneity": 0.5},
             "information": {"drift_volatility": 0.0, "local_shock_rate": 0.0},
         }
     )
     gov = model.governments
+    need = model.jurisdiction_need
     standard = model.params.services.service_standard
-    total = 0.5 * standard  # half the standard per capita, below it in every mix
-    gov.provision[:] = total * model.jurisdiction_need
+    total = 0.05 * standard  # far below the standard, in every domain for both mixes
+    gov.provision[:] = total * need
     score_citizens(model)
     matched = model.citizens.coverage.copy()
-    assert matched == pytest.approx(np.full(matched.size, 0.5), rel=1e-9)
-    gov.provision[:] = total / gov.n_domains
+    assert matched == pytest.approx(np.full(matched.size, 0.05), rel=1e-9)
+    mismatched = total * (0.5 * need + 0.5 / gov.n_domains)
+    assert np.all(mismatched / standard < need)
+    gov.provision[:] = mismatched
     score_citizens(model)
     assert np.all(model.citizens.coverage < matched - 1e-6)
+    # v1's sum_d min(need, x) / sum_d need could not tell the two apart here
+    old = np.minimum(need, mismatched / standard).sum(axis=1)
+    assert old == pytest.approx(np.full(gov.n_jurisdictions, 0.05), rel=1e-9)
 
 
 def test_usable_money_pays_fixed_costs_locally_per_government_centrally_once() -> None:
