@@ -131,6 +131,7 @@ class GovernmentState:
     mean_satisfaction: np.ndarray = field(init=False)
     performing: np.ndarray = field(init=False)
     need_drift: np.ndarray = field(init=False)
+    demand_history: np.ndarray = field(init=False)
     platform_capability: np.ndarray = field(init=False)
     central_money: np.ndarray = field(init=False)
     social_org_output: np.ndarray = field(init=False)
@@ -153,6 +154,8 @@ class GovernmentState:
         self.performing = np.ones(j + 1, dtype=bool)
         # log deviation of each jurisdiction's need from its census profile (phase 2)
         self.need_drift = np.zeros((j, d))
+        # true demand shares of the last steps, newest first, for delayed reports (phase 2)
+        self.demand_history = np.zeros((0, j, d))
         # capability of the information platform already built, per jurisdiction (phase 2)
         self.platform_capability = np.full(j, np.nan)
         # the centre's share of ``money`` (phase 3), social organisations' part of
