@@ -70,6 +70,8 @@ INDICATORS: dict[str, str] = {
     "reserves_per_capita": "Government reserves per citizen after the step.",
     "jurisdiction_equity": "1 minus the Gini of provision per capita across jurisdictions.",
     "nongov_provision_share": "Share of service output delivered by enterprises and social organisations.",
+    "delivery_productivity": "Service output per money unit allocated to services: sum output / sum money "
+    "(after fixed costs, leakage, contract prices, shading, overload and volunteers).",
     "quality_shading": "Output lost to quality shading / contracted output before shading (enterprises and social orgs).",
     "provider_diversity": "Entropy of realised output shares of agencies, enterprises and social orgs / log 3.",
     "decision_dispersion": "Entropy of the shares of service money allocated by each local government and the centre / log(J + 1).",

@@ -46,6 +46,7 @@ BATCHED: tuple[str, ...] = (
     "reserves_per_capita",
     "jurisdiction_equity",
     "nongov_provision_share",
+    "delivery_productivity",
     "quality_shading",
     "provider_diversity",
     "decision_dispersion",
@@ -155,6 +156,7 @@ def jurisdiction_indicators(
     spends = cost > 1e-6
     effectiveness = np.divide(service_coverage, cost, out=np.zeros_like(cost), where=spends)
     output = _total(layout.unpack(rows, "output"))
+    allocated_total = allocated.reshape(len(rows), -1).sum(axis=1)
     nongov = _total(layout.unpack(rows, "nongov_output"))
     nongov_share = np.divide(nongov, output, out=np.zeros_like(output), where=output > 0)
     so = _total(layout.unpack(rows, "social_org_output"))
@@ -181,6 +183,9 @@ def jurisdiction_indicators(
         "reserves_per_capita": layout.unpack(rows, "reserves").sum(axis=1) / n,
         "jurisdiction_equity": 1.0 - gini_rows(layout.unpack(rows, "provision").sum(axis=2)),
         "nongov_provision_share": nongov_share,
+        "delivery_productivity": np.divide(
+            output, allocated_total, out=np.zeros_like(output), where=allocated_total > 0
+        ),
         "quality_shading": np.divide(
             shaded, contracted, out=np.zeros_like(shaded), where=contracted > 0
         ),

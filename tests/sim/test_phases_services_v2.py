@@ -302,3 +302,19 @@ def test_polycentricity_reads_realised_flows_not_the_levers() -> None:
     assert central.indicators["decision_dispersion"] == 0.0
     # J = 3 local governments of about equal budgets: close to log 3 / log 4 = 0.79
     assert local.indicators["decision_dispersion"] > 0.7
+
+
+def test_delivery_productivity_is_realised_output_per_money_unit() -> None:
+    in_house = {"enterprise_delivery_share": 0.0, "social_org_delivery_share": 0.0}
+    clean = _model(
+        {"levers": {**in_house, "transparency": 1.0}, "services": {"provider_fixed_cost": 0.0}}
+    )
+    assert clean.indicators["delivery_productivity"] == pytest.approx(1.0, rel=1e-12)
+    opaque = _model(
+        {"levers": {**in_house, "transparency": 0.0}, "services": {"provider_fixed_cost": 0.0}}
+    )
+    leakage = opaque.params.services.max_leakage
+    assert opaque.indicators["delivery_productivity"] == pytest.approx(1.0 - leakage, rel=1e-12)
+    # providers' fixed costs lower it: money is allocated but not all of it buys output
+    fixed = _model({"levers": {**in_house, "transparency": 1.0}})
+    assert fixed.indicators["delivery_productivity"] < 1.0
