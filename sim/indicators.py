@@ -56,9 +56,12 @@ INDICATORS: dict[str, str] = {
     "unrest_rate": "Share of citizens actively rebelling (stability).",
     "jailed_rate": "Share of citizens in jail.",
     "complaint_rate": "Share of citizens who complained this step (voice).",
-    "service_coverage": "Mean share of citizens' service need that is met (service quality).",
+    "service_coverage": "Mean over citizens of exp(sum_d w_id min(0, log(x_jd / (standard n_id M_jd)))): "
+    "need-weighted geometric mean of the share of need met per domain, each capped at 1 "
+    "(a mix that misses needs costs at any budget).",
     "service_match": "Mean overlap of citizens' need shares with their jurisdiction's allocation shares.",
-    "responsiveness": "1 minus the mean gap between allocation shares and true demand shares.",
+    "responsiveness": "1 - population-weighted mean of 0.5 sum_d |a_jd - true_jd|: allocation shares "
+    "against true (drifting, shocked) demand shares.",
     "mean_harm": "Mean harm to citizens from enterprise violations.",
     "welfare": "Mean service utility sum_d n_d log(x_d / standard) minus harm.",
     "governance_cost": "Government spending per citizen this step (money units).",
@@ -67,8 +70,14 @@ INDICATORS: dict[str, str] = {
     "reserves_per_capita": "Government reserves per citizen after the step.",
     "jurisdiction_equity": "1 minus the Gini of provision per capita across jurisdictions.",
     "nongov_provision_share": "Share of service output delivered by enterprises and social organisations.",
+    "delivery_productivity": "Service output per money unit allocated to services: sum output / sum money "
+    "(after fixed costs, leakage, contract prices, shading, overload and volunteers).",
+    "quality_shading": "Output lost to quality shading / contracted output before shading (enterprises and social orgs).",
+    "provider_diversity": "Entropy of realised output shares of agencies, enterprises and social orgs / log 3.",
+    "decision_dispersion": "Entropy of the shares of service money allocated by each local government and the centre / log(J + 1).",
     "org_centralization": "Strength centralisation of the organisational collaboration network.",
-    "polycentricity": "Mean of (1 - org_centralization) and the non-government provision share.",
+    "polycentricity": "(provider_diversity + decision_dispersion + 1 - org_centralization) / 3: "
+    "who provides, who decides, who shares information, all realised.",
     "org_ties": "Number of active organisational ties.",
     "network_density": "Density of the organisational collaboration network.",
     "org_clustering": "Average clustering of the organisational network (every k steps).",

@@ -39,8 +39,8 @@ class Levers(BaseModel):
         Share of the centre's own allocation that is one-size-fits-all (the national
         mean of perceived demand) rather than tailored to each jurisdiction.
     information_lag
-        Time constant, in steps, of governments' exponential updating of perceived
-        demand (decision lag, 决策滞后). 0 means instant.
+        Delay, in steps, with which reports of demand reach governments (decision
+        lag, 决策滞后). 0 means instant.
     information_noise
         Standard deviation of the observation error on demand shares.
     enterprise_delivery_share, social_org_delivery_share
@@ -80,7 +80,7 @@ class Levers(BaseModel):
     information_lag: float = Field(
         ge=0.0,
         le=1000.0,
-        description="Time constant (steps) of governments' updating of perceived demand; 0 is instant.",
+        description="Delay (steps) with which reports of demand reach governments; 0 is instant.",
     )
     information_noise: float = Field(
         ge=0.0, le=1.0, description="Standard deviation of the observation error on demand shares."

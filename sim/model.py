@@ -45,6 +45,7 @@ from sim.phases import PHASES
 from sim.phases.allocation import allocate_budgets
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
+from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import initial_beliefs
 from sim.state import Ledger
@@ -140,6 +141,10 @@ class GovernanceModel(mesa.Model):
             self.social_orgs.jurisdiction,
             p.network_evolution.initial_weight,
             self.levers.intergovernmental_cooperation,
+        )
+        # needs have drifted since the census the governments' estimate starts from
+        self.governments.need_drift[:] = initial_need_drift(
+            p.information, p.jurisdictions, len(p.services.domains), rng_
         )
         self.node_ids = NodeIds(p.citizens, p.enterprises, p.social_orgs, p.jurisdictions)
         track_structure(self)

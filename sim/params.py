@@ -136,13 +136,58 @@ class FiscalParams(Block):
 
 
 class InformationParams(Block):
-    """How governments learn demand (phase 2)."""
+    """How needs drift and how governments learn them, at what cost (phase 2)."""
 
     voice_weight: float = Field(
         0.5,
         ge=0.0,
         le=1.0,
         description="How much a fully complaining jurisdiction speeds up and de-noises learning.",
+    )
+    drift_volatility: float = Field(
+        0.04,
+        ge=0.0,
+        le=1.0,
+        description="Per-step standard deviation of the random walk of each jurisdiction's log need "
+        "per domain (0: needs stay at their census profile).",
+    )
+    drift_reversion: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step pull of the log need drift back toward the census profile.",
+    )
+    drift_bound: float = Field(
+        1.0,
+        ge=0.0,
+        description="Largest absolute log need drift (need at most e^bound times its census level).",
+    )
+    local_shock_rate: float = Field(
+        0.01,
+        ge=0.0,
+        le=1.0,
+        description="Per-step probability that a jurisdiction's need in one domain jumps (local shock).",
+    )
+    local_shock_size: float = Field(
+        0.5,
+        ge=0.0,
+        description="Standard deviation of a local shock's jump in log need.",
+    )
+    noise_reference: float = Field(
+        0.1,
+        gt=0.0,
+        description="Observation noise at which the platform's precision term is one half.",
+    )
+    platform_running_cost: float = Field(
+        0.01,
+        ge=0.0,
+        description="Per-citizen, per-step running cost of a platform of full capability "
+        "(no lag, no noise).",
+    )
+    platform_setup_cost: float = Field(
+        0.2,
+        ge=0.0,
+        description="Per-citizen one-off cost of raising platform capability from 0 to 1.",
     )
 
 
@@ -174,20 +219,71 @@ class ServiceParams(Block):
         default_factory=lambda: {"environment": 0.3},
         description="Per domain, the share of a jurisdiction's provision that benefits the others.",
     )
-    government_efficiency: float = Field(
-        1.0, gt=0.0, description="Output per money unit of government agencies."
-    )
-    enterprise_efficiency: float = Field(
-        1.15, gt=0.0, description="Output per money unit of contracted enterprises."
-    )
-    social_org_efficiency: float = Field(
-        1.05, gt=0.0, description="Output per money unit of social organisations."
-    )
     violation_quality_loss: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of enterprise output lost at a 100% violation rate."
     )
     volunteer_multiplier: float = Field(
         0.6, ge=0.0, description="Extra social-organisation output at 100% citizen participation."
+    )
+    provider_fixed_cost: float = Field(
+        0.0025,
+        ge=0.0,
+        description="Fixed cost per step of each government providing a domain, per citizen of an "
+        "average jurisdiction (scale economies: the centre pays it once per domain).",
+    )
+    bid_cost_spread: float = Field(
+        0.2,
+        ge=0.0,
+        lt=1.0,
+        description="Half-width of bidders' unit costs, uniform on [1 - spread, 1 + spread]; "
+        "the contract price is the second-lowest cost (1 + spread with one bidder).",
+    )
+    noncontractible_quality: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Share of quality a contract cannot specify; unmonitored, a contractor "
+        "keeping all cost savings shades it all.",
+    )
+    social_org_residual_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of cost savings a social organisation's managers keep "
+        "(non-distribution constraint; enterprises keep 1).",
+    )
+    contract_writing_cost: float = Field(
+        0.02,
+        ge=0.0,
+        description="Cost per step of writing and renewing one active contract (money units).",
+    )
+    contract_monitoring_cost: float = Field(
+        0.1,
+        ge=0.0,
+        description="Cost per step of monitoring one contract at monitoring intensity 1.",
+    )
+    overload_loss: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a social organisation's funding beyond its capacity that is lost.",
+    )
+    capacity_adjustment: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step step of a social organisation's capacity toward what its funding, "
+        "volunteers and ties sustain.",
+    )
+    volunteer_value: float = Field(
+        0.1,
+        ge=0.0,
+        description="Capacity (money per step) one volunteer sustains.",
+    )
+    tie_value: float = Field(
+        1.0,
+        ge=0.0,
+        description="Capacity (money per step) one unit of partnership-tie weight sustains.",
     )
     max_leakage: float = Field(
         0.25, ge=0.0, le=1.0, description="Share of service money lost at zero transparency."

@@ -152,6 +152,13 @@ class GovernmentState:
     revenue_multiplier: np.ndarray = field(init=False)
     mean_satisfaction: np.ndarray = field(init=False)
     performing: np.ndarray = field(init=False)
+    need_drift: np.ndarray = field(init=False)
+    demand_history: np.ndarray = field(init=False)
+    platform_capability: np.ndarray = field(init=False)
+    central_money: np.ndarray = field(init=False)
+    social_org_output: np.ndarray = field(init=False)
+    shaded_output: np.ndarray = field(init=False)
+    bidders: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -167,6 +174,23 @@ class GovernmentState:
         self.revenue_multiplier = np.ones(j)
         self.mean_satisfaction = np.zeros(j)
         self.performing = np.ones(j + 1, dtype=bool)
+        # log deviation of each jurisdiction's need from its census profile (phase 2)
+        self.need_drift = np.zeros((j, d))
+        # true demand shares of the last steps, newest first, for delayed reports (phase 2)
+        self.demand_history = np.zeros((0, j, d))
+        # capability of the information platform already built, per jurisdiction (phase 2)
+        self.platform_capability = np.full(j, np.nan)
+        # the centre's share of ``money`` (phase 3), social organisations' part of
+        # ``nongov_output`` and output lost to quality shading (phase 4)
+        self.central_money = np.zeros((j, d))
+        self.social_org_output = np.zeros((j, d))
+        self.shaded_output = np.zeros((j, d))
+        # enterprises bidding for each local government's contracts (phase 4)
+        self.bidders = np.zeros(j)
+
+    def demand_factor(self) -> np.ndarray:
+        """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""
+        return self.demand_multiplier * np.exp(self.need_drift)
 
     @property
     def central(self) -> int:

@@ -93,7 +93,8 @@ def allocate_budgets(model: GovernanceModel) -> None:
     central_w = _normalise_rows(c * national[None, :] + (1.0 - c) * gov.perceived_central)
     central_per_j = budget[gov.central] * population / population.sum()
 
-    gov.money[:] = budget[: gov.central, None] * local_w + central_per_j[:, None] * central_w
+    gov.central_money[:] = central_per_j[:, None] * central_w
+    gov.money[:] = budget[: gov.central, None] * local_w + gov.central_money
 
 
 def _normalise_rows(weights: np.ndarray) -> np.ndarray:

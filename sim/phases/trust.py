@@ -102,8 +102,8 @@ def fairness(model: GovernanceModel) -> np.ndarray:
 def value_for_money(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     """What a jurisdiction's spending report shows: output per money unit, clipped to [0, 1].
 
-    ``V_j = clip(sum_d output_jd / (government_efficiency * sum_d money_jd), 0, 1)``:
-    1 where an honest agency's value (or more) reaches citizens, less where money
+    ``V_j = clip(sum_d output_jd / sum_d money_jd, 0, 1)``: 1 where every money unit
+    buys its unit of output (an honest agency, no shading), less where money
     leaks or quality is shaded. Returns ``(V, has_report)``; a jurisdiction that
     spent nothing publishes nothing.
     """
@@ -111,8 +111,7 @@ def value_for_money(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     money = gov.money.sum(axis=1)
     output = gov.output.sum(axis=1)
     has = money > 0
-    honest = model.params.services.government_efficiency * np.where(has, money, 1.0)
-    return np.clip(output / honest, 0.0, 1.0), has
+    return np.clip(output / np.where(has, money, 1.0), 0.0, 1.0), has
 
 
 def observe_integrity(model: GovernanceModel) -> None:
