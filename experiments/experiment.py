@@ -14,6 +14,7 @@ import pandas as pd
 
 from experiments.analysis import KEY_INDICATORS, final_state_summary
 from experiments.config import ExperimentConfig
+from experiments.drift import drift_summary, indicator_drift
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
@@ -30,6 +31,7 @@ class ExperimentResult:
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     files: list[Path]
+    drift: pd.DataFrame | None = None
 
 
 def plan_runs(config: ExperimentConfig) -> list[RunTask]:
@@ -76,7 +78,8 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run every variant and replicate; write timeseries, manifest, summary and figure.
 
-    Files in ``out``: ``timeseries.parquet``, ``summary.csv``, ``manifest.json``,
+    Files in ``out``: ``timeseries.parquet``, ``summary.csv``, ``drift.csv``
+    (:mod:`experiments.drift`), ``manifest.json``,
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
     whole experiment succeeds.
     """
@@ -93,6 +96,8 @@ def run_experiment(
         summary = final_state_summary(frame, KEY_INDICATORS)
         frame.to_parquet(staging / "timeseries.parquet", index=False)
         summary.to_csv(staging / "summary.csv", index=False)
+        drift = indicator_drift(frame)  # is the final state a steady state?
+        drift.to_csv(staging / "drift.csv", index=False)
         figures = plot_timeseries(frame, staging / "figures" / "indicators")
         manifest = {
             "kind": "run",
@@ -113,11 +118,13 @@ def run_experiment(
             "started": started.isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "workers": workers,
+            "drift": drift_summary(drift),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    files = [out / "timeseries.parquet", out / "summary.csv", out / "manifest.json"]
+    files = [out / "timeseries.parquet", out / "summary.csv", out / "drift.csv"]
+    files += [out / "manifest.json"]
     files += [out / "figures" / f.name for f in figures]
-    return ExperimentResult(frame, summary, files)
+    return ExperimentResult(frame, summary, files, drift)
 
 
 def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
