@@ -132,7 +132,8 @@ def settle_initial_reserves(model: GovernanceModel) -> None:
 
     Called once, after the step-0 allocation and delivery. Enterprises book the
     round's profit ``base_profit + gains of violators + contract revenue`` (no
-    fines or subsidies yet), which step 1 taxes. With this round's realised output
+    fines or subsidies yet; only if the compliance phase, which books profit, is
+    on), which step 1 taxes. With this round's realised output
     per money unit and programme exposure, a step's revenue ``R_g`` (income plus
     positive profit, taxed, split by level) is set against what the government
     needs (administration, programmes and its service target), and reserves are
@@ -146,12 +147,14 @@ def settle_initial_reserves(model: GovernanceModel) -> None:
     base = by_jurisdiction(cit.jurisdiction, cit.income, n_j)
     ent = model.enterprises
     if len(ent):
-        # the step-0 round's profit, taxed at step 1 (no fines or subsidies yet)
-        ent.profit[:] = (
-            params.compliance.base_profit
-            + ent.violation_gain * ent.violating
-            + ent.contract_revenue
-        )
+        if params.mechanisms.compliance:
+            # the step-0 round's profit, taxed at step 1 (no fines or subsidies yet);
+            # without phase 6 nobody books profit, and it stays 0
+            ent.profit[:] = (
+                params.compliance.base_profit
+                + ent.violation_gain * ent.violating
+                + ent.contract_revenue
+            )
         base = base + by_jurisdiction(ent.jurisdiction, np.maximum(ent.profit, 0.0), n_j)
     taxed = params.fiscal.tax_rate * gov.revenue_multiplier * base
     revenue = split_by_level(taxed, params.decentralization)
