@@ -15,6 +15,7 @@ import pandas as pd
 from experiments.analysis import KEY_INDICATORS, final_state_summary
 from experiments.codebook import write_codebook, write_parquet
 from experiments.config import ExperimentConfig
+from experiments.drift import drift_summary, indicator_drift
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
@@ -32,6 +33,7 @@ class ExperimentResult:
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     files: list[Path]
+    drift: pd.DataFrame | None = None
 
 
 def plan_runs(config: ExperimentConfig) -> list[RunTask]:
@@ -80,9 +82,10 @@ def run_experiment(
 
     Files in ``out``: ``timeseries.parquet`` (one tidy table: identifiers, the
     values of the parameters that differ between variants, step, indicators; its
-    schema carries the codebook), ``summary.csv``, ``codebook.json``,
-    ``manifest.json``, ``figures/indicators.png`` and ``.pdf``. Nothing appears in
-    ``out`` unless the whole experiment succeeds.
+    schema carries the codebook), ``summary.csv``, ``drift.csv``
+    (:mod:`experiments.drift`), ``codebook.json``, ``manifest.json``,
+    ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
+    whole experiment succeeds.
     """
     from experiments.plots import plot_timeseries
 
@@ -98,8 +101,14 @@ def run_experiment(
         frame = _with_parameters(frame, config)
         write_parquet(frame, staging / "timeseries.parquet")
         summary.to_csv(staging / "summary.csv", index=False)
+        drift = indicator_drift(frame)  # is the final state a steady state?
+        drift.to_csv(staging / "drift.csv", index=False)
         write_codebook(
-            {"timeseries.parquet": list(frame.columns), "summary.csv": list(summary.columns)},
+            {
+                "timeseries.parquet": list(frame.columns),
+                "summary.csv": list(summary.columns),
+                "drift.csv": list(drift.columns),
+            },
             staging / "codebook.json",
         )
         figures = plot_timeseries(frame, staging / "figures" / "indicators")
@@ -122,12 +131,13 @@ def run_experiment(
             "started": started.isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "workers": workers,
+            "drift": drift_summary(drift),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    files = [out / "timeseries.parquet", out / "summary.csv", out / "manifest.json"]
-    files.append(out / "codebook.json")
+    files = [out / "timeseries.parquet", out / "summary.csv", out / "drift.csv"]
+    files += [out / "manifest.json", out / "codebook.json"]
     files += [out / "figures" / f.name for f in figures]
-    return ExperimentResult(frame, summary, files)
+    return ExperimentResult(frame, summary, files, drift)
 
 
 def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFrame:

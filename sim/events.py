@@ -29,6 +29,8 @@ STRUCTURAL_KEYS: tuple[str, ...] = (
     "citizens",
     "enterprises",
     "social_orgs",
+    "enterprises_per_1000",
+    "social_orgs_per_1000",
     "jurisdictions",
     "network",
     "services.domains",

@@ -23,6 +23,7 @@ import numpy as np
 from sim.aggregate import gini_rows
 from sim.indicator_kernels import NeedIndex, service_match
 from sim.org_indicators import org_structure_of_rows
+from sim.state import COST_CATEGORIES, SPENDING_CATEGORIES
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -41,6 +42,8 @@ BATCHED: tuple[str, ...] = (
     "service_match",
     "responsiveness",
     "governance_cost",
+    *(f"cost_{category}" for category in COST_CATEGORIES),
+    "refunds_per_capita",
     "cost_effectiveness",
     "revenue_per_capita",
     "reserves_per_capita",
@@ -94,6 +97,7 @@ def input_layout(model: GovernanceModel) -> InputLayout:
     j, d, g, k = shape
     shapes: dict[str, tuple[int, ...]] = {name: (j, d) for name in _JURISDICTION_BY_DOMAIN}
     shapes.update({name: (g,) for name in _LEDGER})
+    shapes["by_category"] = (len(SPENDING_CATEGORIES), g)
     shapes.update(population=(j,), enforcement_effort=(j,), tie_strength=(k,), active_ties=(1,))
     slices, start = {}, 0
     for name, dims in shapes.items():
@@ -122,6 +126,7 @@ def record_inputs(model: GovernanceModel) -> np.ndarray:
             ledger.spending,
             ledger.revenue,
             ledger.reserves,
+            ledger.by_category.ravel(),
             gov.population,
             gov.enforcement_effort,
             ties.weight * ties.active,  # an inactive tie weighs nothing, whatever it keeps
@@ -151,7 +156,12 @@ def jurisdiction_indicators(
     population = layout.unpack(rows, "population")[:, :, None]
     gap = (population * np.abs(shares - truth)).reshape(len(rows), -1).sum(axis=1)
 
-    cost = layout.unpack(rows, "spending").sum(axis=1) / n
+    # per category and per capita (T x K); the cost of governing leaves out refunds
+    by_category = layout.unpack(rows, "by_category").sum(axis=2) / n
+    costs = {
+        f"cost_{name}": by_category[:, SPENDING_CATEGORIES.index(name)] for name in COST_CATEGORIES
+    }
+    cost = by_category[:, : len(COST_CATEGORIES)].sum(axis=1)
     # below a millionth of a money unit per citizen nothing is really being spent
     spends = cost > 1e-6
     effectiveness = np.divide(service_coverage, cost, out=np.zeros_like(cost), where=spends)
@@ -178,6 +188,8 @@ def jurisdiction_indicators(
         "service_match": service_match(index, shares),
         "responsiveness": 1.0 - 0.5 * gap / n,
         "governance_cost": cost,
+        **costs,
+        "refunds_per_capita": by_category[:, SPENDING_CATEGORIES.index("refunds")],
         "cost_effectiveness": effectiveness,
         "revenue_per_capita": layout.unpack(rows, "revenue").sum(axis=1) / n,
         "reserves_per_capita": layout.unpack(rows, "reserves").sum(axis=1) / n,

@@ -43,6 +43,7 @@ from sim.network import (
 from sim.params import ModelParams
 from sim.phases import PHASES
 from sim.phases.allocation import allocate_budgets
+from sim.phases.budget import settle_initial_reserves
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.information import initial_need_drift
@@ -132,7 +133,9 @@ class GovernanceModel(mesa.Model):
             p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
         )
         initial_beliefs(self.citizens, p.trust)
-        self.governments, reserves = initial_governments(p, self.citizens)
+        self.governments, reserves = initial_governments(
+            p, self.citizens, self.enterprises.jurisdiction
+        )
         self.jurisdiction_need = self.governments.perceived_local.copy()
         self.ledger = Ledger(reserves)
         self.org_ties = build_org_ties(
@@ -146,7 +149,7 @@ class GovernanceModel(mesa.Model):
         self.governments.need_drift[:] = initial_need_drift(
             p.information, p.jurisdictions, len(p.services.domains), rng_
         )
-        self.node_ids = NodeIds(p.citizens, p.enterprises, p.social_orgs, p.jurisdictions)
+        self.node_ids = NodeIds(p.citizens, p.enterprise_count, p.social_org_count, p.jurisdictions)
         track_structure(self)
         if agent_views:
             self._create_agents()
@@ -167,6 +170,12 @@ class GovernanceModel(mesa.Model):
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
+        if (
+            switches.allocation
+            and switches.services
+            and p.fiscal.initial_reserves_per_capita is None
+        ):
+            settle_initial_reserves(self)  # start step 1 at the fiscal steady state
         self.indicator_snapshot: IndicatorSnapshot = take_snapshot(self)
         # resolved now: step 0's indicators are part of building the model (the first
         # resolution also sorts the citizens' needs once, for service_match)

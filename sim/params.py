@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
@@ -103,10 +104,10 @@ class NetworkParams(Block):
 
 
 class FiscalParams(Block):
-    """Revenue, spending and the money scale (phase 1)."""
+    """Revenue, the budget rule, costs and the money scale (phases 1 and 3)."""
 
     tax_rate: float = Field(
-        0.2, ge=0.0, le=1.0, description="Share of income and positive profit taxed each step."
+        0.3, ge=0.0, le=1.0, description="Share of income and positive profit taxed each step."
     )
     mean_income: float = Field(
         1.0, gt=0.0, description="Mean citizen income per step (money units)."
@@ -118,17 +119,32 @@ class FiscalParams(Block):
         le=2.0,
         description="Sigma of the log of each jurisdiction's income level (regional inequality).",
     )
-    spending_rate: float = Field(
-        0.5,
-        gt=0.0,
-        le=1.0,
-        description="Share of a government's reserves (after this step's revenue) it spends in a step.",
-    )
     initial_reserves_per_capita: float | None = Field(
         None,
         ge=0.0,
         description="Reserves each government starts with, per citizen it serves; unset (null) starts "
-        "in the fiscal steady state, where spending_rate x reserves equals one step's revenue.",
+        "in the fiscal steady state of the budget rule (reserves at the ceiling, or at the "
+        "borrowing limit where revenue cannot fund need).",
+    )
+    borrowing_limit_per_capita: float = Field(
+        0.1,
+        ge=0.0,
+        description="Debt a government may run, per citizen (its fiscal share): reserves never go "
+        "below minus this (fiscal rule; austerity binds there).",
+    )
+    reserve_ceiling_per_capita: float = Field(
+        0.2,
+        ge=0.0,
+        description="Reserves a government keeps, per citizen (its fiscal share); revenue above "
+        "what it spends and this buffer is refunded to taxpayers.",
+    )
+    administration_fixed: float = Field(
+        1.0, ge=0.0, description="Administration cost per government per step (money units)."
+    )
+    administration_per_citizen: float = Field(
+        0.005,
+        ge=0.0,
+        description="Administration cost per step per citizen a government serves (the centre serves all).",
     )
     inspection_cost: float = Field(
         0.5, ge=0.0, description="Cost of one enterprise inspection to the local government."
@@ -593,6 +609,12 @@ class AdaptationParams(Block):
     rate: float = Field(
         0.05, ge=0.0, le=1.0, description="Step of adaptive effort and emphasis per step."
     )
+    enforcement_cost_weight: float = Field(
+        1.0,
+        ge=0.0,
+        description="Weight officials give to enforcement's share of their spending against "
+        "its evaluated benefit when they adapt enforcement effort.",
+    )
 
 
 class MetricsParams(Block):
@@ -635,8 +657,22 @@ class ModelParams(BaseModel):
         description="Share of revenue and allocation authority held by local governments.",
     )
     citizens: int = Field(2000, ge=10, description="Number of citizens.")
-    enterprises: int = Field(100, ge=0, description="Number of enterprises.")
-    social_orgs: int = Field(40, ge=0, description="Number of social organisations.")
+    enterprises_per_1000: float = Field(
+        50.0, ge=0.0, description="Enterprises per 1,000 citizens (rounded to a count)."
+    )
+    social_orgs_per_1000: float = Field(
+        20.0, ge=0.0, description="Social organisations per 1,000 citizens (rounded to a count)."
+    )
+    enterprises: int | None = Field(
+        None,
+        ge=0,
+        description="Number of enterprises; unset (null) uses enterprises_per_1000.",
+    )
+    social_orgs: int | None = Field(
+        None,
+        ge=0,
+        description="Number of social organisations; unset (null) uses social_orgs_per_1000.",
+    )
     jurisdictions: int = Field(
         5, ge=1, description="Number of local governments, one per jurisdiction."
     )
@@ -678,8 +714,31 @@ class ModelParams(BaseModel):
             )
         return self
 
+    @property
+    def enterprise_count(self) -> int:
+        """Enterprises in the model: ``enterprises`` if set, else per 1,000 citizens."""
+        if self.enterprises is not None:
+            return self.enterprises
+        return _per_thousand(self.enterprises_per_1000, self.citizens)
+
+    @property
+    def social_org_count(self) -> int:
+        """Social organisations: ``social_orgs`` if set, else per 1,000 citizens."""
+        if self.social_orgs is not None:
+            return self.social_orgs
+        return _per_thousand(self.social_orgs_per_1000, self.citizens)
+
     def resolved_levers(self) -> Levers:
         """The levers in force: the regime's preset with any overrides applied."""
         preset = REGIME_PRESETS[self.regime].model_dump()
         preset.update(self.levers.model_dump(exclude_none=True))
         return Levers(**preset)
+
+
+def _per_thousand(rate: float, citizens: int) -> int:
+    """A population of ``rate`` per 1,000 citizens, rounded half up.
+
+    >>> _per_thousand(50.0, 2000), _per_thousand(20.0, 500), _per_thousand(20.0, 25)
+    (100, 10, 1)
+    """
+    return int(np.floor(rate * citizens / 1000.0 + 0.5))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "COST_CATEGORIES",
+    "SPENDING_CATEGORIES",
     "CitizenState",
     "EnterpriseState",
     "GovernmentState",
@@ -144,10 +146,13 @@ class GovernmentState:
     domain_tilt: np.ndarray = field(init=False)
     money: np.ndarray = field(init=False)
     service_budget: np.ndarray = field(init=False)
+    budget_shortfall: np.ndarray = field(init=False)
     output: np.ndarray = field(init=False)
     nongov_output: np.ndarray = field(init=False)
     provision: np.ndarray = field(init=False)
     complaint_rate: np.ndarray = field(init=False)
+    service_complaint_rate: np.ndarray = field(init=False)
+    pollution_complaint_rate: np.ndarray = field(init=False)
     demand_multiplier: np.ndarray = field(init=False)
     revenue_multiplier: np.ndarray = field(init=False)
     mean_satisfaction: np.ndarray = field(init=False)
@@ -166,10 +171,13 @@ class GovernmentState:
         self.domain_tilt = np.zeros((j, d))
         self.money = np.zeros((j, d))
         self.service_budget = np.zeros(j + 1)
+        self.budget_shortfall = np.zeros(j + 1)
         self.output = np.zeros((j, d))
         self.nongov_output = np.zeros((j, d))
         self.provision = np.zeros((j, d))
         self.complaint_rate = np.zeros(j)
+        self.service_complaint_rate = np.zeros(j)
+        self.pollution_complaint_rate = np.zeros(j)
         self.demand_multiplier = np.ones((j, d))
         self.revenue_multiplier = np.ones(j)
         self.mean_satisfaction = np.zeros(j)
@@ -201,45 +209,110 @@ class GovernmentState:
         return self.n_jurisdictions + 1
 
 
+# What governments spend money on. Every category but ``refunds`` is a cost of
+# governing; refunds return revenue above the reserve ceiling to taxpayers
+# (a transfer, not a cost).
+COST_CATEGORIES: tuple[str, ...] = (
+    "services",
+    "administration",
+    "programmes",
+    "enforcement",
+    "policing",
+    "platform",
+    "contracting",
+    "monitoring",
+)
+SPENDING_CATEGORIES: tuple[str, ...] = (*COST_CATEGORIES, "refunds")
+
+
 @dataclass
 class Ledger:
-    """Money flows of the government sector in the current step.
+    """Money flows of the government sector in the current step, by spending category.
 
-    Every payment goes through :meth:`pay` and every receipt through
-    :meth:`receive`, so that revenue = spending + change in reserves holds by
-    construction and is checked by the tests.
+    Every payment goes through :meth:`pay` (or :meth:`pay_shared`) with one of
+    :data:`SPENDING_CATEGORIES`, and every receipt through :meth:`receive`, so
+    that revenue = spending + change in reserves holds by construction, and
+    spending = the sum of its categories; the tests check both.
+
+    Attributes
+    ----------
+    reserves
+        Reserves of each government (length J + 1), after the flows so far.
+    revenue, spending
+        This step's receipts and payments per government.
+    by_category
+        This step's payments per category (rows in the order of
+        :data:`SPENDING_CATEGORIES`) and government: shape (K, J + 1).
     """
 
     reserves: np.ndarray
     revenue: np.ndarray = field(init=False)
     spending: np.ndarray = field(init=False)
+    by_category: np.ndarray = field(init=False)
+    previous_by_category: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.revenue = np.zeros_like(self.reserves)
         self.spending = np.zeros_like(self.reserves)
+        self.by_category = np.zeros((len(SPENDING_CATEGORIES), self.reserves.size))
+        self.previous_by_category = np.zeros_like(self.by_category)
 
     def start_step(self) -> None:
-        """Zero the per-step flows."""
+        """Keep last step's spending by category, then zero the per-step flows."""
+        self.previous_by_category[:] = self.by_category
         self.revenue[:] = 0.0
         self.spending[:] = 0.0
+        self.by_category[:] = 0.0
+
+    def previous_spending(self, categories: tuple[str, ...]) -> np.ndarray:
+        """Last step's payments on ``categories``, per government (length J + 1)."""
+        return sum(
+            (self.previous_by_category[_category_row(c)] for c in categories),
+            np.zeros_like(self.reserves),
+        )
 
     def receive(self, amounts: np.ndarray) -> None:
         """Credit per-government amounts (length J + 1) to reserves as revenue."""
         self.revenue += amounts
         self.reserves += amounts
 
-    def pay(self, amounts: np.ndarray) -> None:
-        """Debit per-government amounts (length J + 1) from reserves as spending."""
+    def pay(self, amounts: np.ndarray, category: str = "services") -> None:
+        """Debit per-government amounts (length J + 1) from reserves as spending on ``category``.
+
+        The default is service delivery, the bulk of spending.
+        """
+        self.by_category[_category_row(category)] += amounts
         self.spending += amounts
         self.reserves -= amounts
 
-    def pay_shared(self, per_jurisdiction: np.ndarray, decentralization: float) -> None:
+    def pay_shared(
+        self, per_jurisdiction: np.ndarray, decentralization: float, category: str = "programmes"
+    ) -> None:
         """Pay jurisdiction-level costs: locals bear ``decentralization``, the centre the rest.
 
         Programmes (rewards, subsidies, inspections) are co-financed by the two
-        levels in the proportion in which they hold the revenue.
+        levels in the proportion in which they hold the revenue; the default
+        category is therefore ``programmes``.
         """
-        self.pay(split_by_level(per_jurisdiction, decentralization))
+        self.pay(split_by_level(per_jurisdiction, decentralization), category)
+
+    def category(self, name: str) -> np.ndarray:
+        """This step's spending on ``name`` per government (a view)."""
+        return self.by_category[_category_row(name)]
+
+    @property
+    def governance_cost(self) -> np.ndarray:
+        """This step's cost of governing per government: spending other than refunds."""
+        return self.spending - self.category("refunds")
+
+
+def _category_row(name: str) -> int:
+    try:
+        return SPENDING_CATEGORIES.index(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown spending category {name!r}; allowed: {', '.join(SPENDING_CATEGORIES)}"
+        ) from None
 
 
 def split_by_level(per_jurisdiction: np.ndarray, decentralization: float) -> np.ndarray:

@@ -45,6 +45,10 @@ def run(
 
         print_summary(result.summary)
         typer.echo(f"wrote {', '.join(str(f) for f in result.files)}")
+    from experiments.drift import drift_warning
+
+    if result.drift is not None and (warning := drift_warning(result.drift)):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -144,8 +144,7 @@ def pay_platform(model: GovernanceModel) -> np.ndarray:
     setup = info.platform_setup_cost * np.maximum(capability - built, 0.0)
     np.maximum(built, capability, out=built)
     cost = (info.platform_running_cost * capability + setup) * gov.population
-    # cost category: platform
-    model.ledger.pay_shared(cost, model.params.decentralization)
+    model.ledger.pay_shared(cost, model.params.decentralization, category="platform")
     return cost
 
 

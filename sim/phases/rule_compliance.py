@@ -89,12 +89,9 @@ def follow_rule(model: GovernanceModel) -> None:
     if p.fine > 0 and caught.any():
         fines = p.fine * by_jurisdiction(cit.jurisdiction, caught, n_j)
         model.ledger.receive(np.concatenate([fines, [0.0]]))
-    costs = np.zeros(n_j)
-    if p.monitoring > 0:
-        # cost category: enforcement (household inspections)
-        costs += p.inspection_cost * p.monitoring * model.governments.population
-    if p.reward > 0:
-        # cost category: programmes (rewards for compliance)
-        costs += p.reward * by_jurisdiction(cit.jurisdiction, comply, n_j)
-    if costs.any():
-        model.ledger.pay_shared(costs, d)
+    if p.monitoring > 0:  # household inspections
+        inspections = p.inspection_cost * p.monitoring * model.governments.population
+        model.ledger.pay_shared(inspections, d, category="enforcement")
+    if p.reward > 0:  # rewards for compliance
+        rewards = p.reward * by_jurisdiction(cit.jurisdiction, comply, n_j)
+        model.ledger.pay_shared(rewards, d, category="programmes")

@@ -222,8 +222,9 @@ def deliver_services(model: GovernanceModel) -> None:
     gov.social_org_output[:] = so_out
     gov.shaded_output[:] = shaded
     model.ledger.pay(gov.service_budget)
-    # cost category: contracting
-    model.ledger.pay_shared(contract_cost * contracts, model.params.decentralization)
+    model.ledger.pay_shared(
+        contract_cost * contracts, model.params.decentralization, category="contracting"
+    )
     gov.provision[:] = effective_provision(gov.output / gov.population[:, None], model.spillover)
     score_citizens(model)
 

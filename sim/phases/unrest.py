@@ -50,6 +50,11 @@ def police_density(model: GovernanceModel) -> float:
     )
 
 
+def policing_costs(model: GovernanceModel) -> np.ndarray:
+    """Cost of police capacity per jurisdiction this step: ``c_p * rho * N_j``."""
+    return model.params.unrest.police_cost * police_density(model) * model.governments.population
+
+
 def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     """Each citizen's estimated arrest probability and its police-to-actives ratio."""
     cit = model.citizens
@@ -86,7 +91,4 @@ def unrest(model: GovernanceModel) -> None:
     stopped[arrested] = True
     cit.coerced[:] = stopped
     if p.police_cost > 0 and rho > 0:
-        # cost category: policing
-        model.ledger.pay_shared(
-            p.police_cost * rho * model.governments.population, model.params.decentralization
-        )
+        model.ledger.pay_shared(policing_costs(model), model.params.decentralization, "policing")

@@ -84,9 +84,10 @@ def voice(model: GovernanceModel) -> None:
     cit.answered[:] = False
     cit.answered[complainers[answered]] = True
     if p.response_cost > 0 and answered.any():
-        # cost category: administration
         handled = by_jurisdiction(cit.jurisdiction, cit.answered, n_j)
-        model.ledger.pay_shared(p.response_cost * handled, model.params.decentralization)
+        model.ledger.pay_shared(
+            p.response_cost * handled, model.params.decentralization, category="administration"
+        )
 
     # exit among the dissatisfied who did not complain; loyalty (trust) holds it back.
     # Exit is withdrawal from co-production: without that phase there is nothing to leave

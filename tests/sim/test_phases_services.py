@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import GovernanceModel
-from sim.phases.services import effective_provision
+from sim.phases.services import deliver_services, effective_provision
 
 ALL_GOVERNMENT = {"enterprise_delivery_share": 0.0, "social_org_delivery_share": 0.0}
 
@@ -90,6 +90,9 @@ def test_contracted_channels_pay_their_providers(small_params) -> None:
 
 def test_coverage_is_full_when_provision_exceeds_the_standard(small_params) -> None:
     rich = _built(small_params, services={"service_standard": 1e-4})
+    # need-based budgets buy about the standard, so provision is raised by hand
+    rich.governments.money *= 100.0
+    deliver_services(rich)
     assert np.all(rich.citizens.coverage == pytest.approx(1.0, abs=1e-12))
     poor = _built(small_params, services={"service_standard": 100.0})
     assert np.all((poor.citizens.coverage > 0.0) & (poor.citizens.coverage < 0.05))
