@@ -91,36 +91,72 @@ def _write_summary(results: list[CaseResult], path: Path) -> None:
 
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["case", "variant", "check", "expected", "measured", "tolerance", "pass"])
+        writer.writerow(
+            [
+                "case",
+                "variant",
+                "kind",
+                "check",
+                "expected",
+                "measured",
+                "tolerance",
+                "pass",
+                "disagreement",
+            ]
+        )
         for result in results:
             for check in result.checks:
                 writer.writerow(
                     [
                         result.case,
                         result.variant,
+                        check.kind,
                         check.name,
                         check.expected,
                         check.measured,
                         check.tolerance,
                         check.passed,
+                        check.disagreement,
                     ]
                 )
 
 
 def render_table(results: list[CaseResult], console) -> None:
-    """Print one row per check (case, expected, measured, tolerance, pass) with rich."""
+    """Print one row per check (case, kind, check, expected, measured, tolerance, pass).
+
+    ``kind`` says whether the check is a verification (the code follows its own rule)
+    or a validation (a published result reproduced).
+    """
     from rich.table import Table
 
     table = Table(title="Validation against published results", show_lines=True)
-    for column in ("case", "check", "expected", "measured", "tolerance", "pass"):
+    for column in ("case", "kind", "check", "expected", "measured", "tolerance", "pass"):
         table.add_column(column, overflow="fold")
     for result in results:
         for n, check in enumerate(result.checks):
             citation = CITATIONS.get(result.case, result.source)
             label = f"{result.case}\n[dim]{citation}[/dim]" if n == 0 else ""
-            mark = "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
-            table.add_row(label, check.name, check.expected, check.measured, check.tolerance, mark)
+            if check.passed:
+                mark = "[green]pass[/green]"
+            elif check.disagreement:
+                mark = "[yellow]disagrees (documented)[/yellow]"
+            else:
+                mark = "[bold red]FAIL[/bold red]"
+            table.add_row(
+                label,
+                check.kind,
+                check.name,
+                check.expected,
+                check.measured,
+                check.tolerance,
+                mark,
+            )
     console.print(table)
+    console.print(
+        "kind: verification = the code follows its own rule (expected value derived from "
+        "the model's equations); validation = a published result reproduced (expected "
+        "value from the source)."
+    )
     for result in results:
         figure = f" figure {result.figure}" if result.figure else ""
         console.print(f"{result.case}: {result.seconds:.1f} s,{figure}")
