@@ -79,21 +79,25 @@ def test_absorbed_population_keeps_its_share() -> None:
     from experiments.validation.core import with_settings
     from sim import GovernanceModel
 
-    seed = np.random.SeedSequence(5)
-    params, z = population_params(_base(), "ring", "per_game", seed)
-    synergy = 0.5 * (z + 1.0)  # defectors take over within a few hundred steps
-    measured = play_population(params, synergy, transient=600, average=100, seed=seed)
+    # 40 citizens at eta = 1.3: this seed's population turns all-C at step 131,
+    # inside the averaging window, so the shortcut's share * remaining steps counts
+    base = with_settings(_base(), {"citizens": 40})
+    seed = np.random.SeedSequence(4)
+    params, z = population_params(base, "barabasi_albert", "per_game", seed)
+    synergy = 1.3 * (z + 1.0)
+    measured = play_population(params, synergy, transient=50, average=300, seed=seed)
     model = GovernanceModel(
         with_settings(params, {"coproduction.synergy": synergy}),
         rng=np.random.default_rng(seed),
         agent_views=False,
     )
     shares = []
-    for _ in range(700):
+    for _ in range(350):
         model.step()
         shares.append(model.citizens.cooperate.mean())
-    assert shares[-1] == 0.0
-    assert measured == pytest.approx(np.mean(shares[600:]), abs=1e-12)
+    absorbed_at = shares.index(1.0)
+    assert 50 < absorbed_at < 300 and shares[-1] == 1.0
+    assert measured == pytest.approx(np.mean(shares[50:]), abs=1e-12)
 
 
 def test_reference_values_are_on_the_variants_grids() -> None:
