@@ -172,3 +172,15 @@ def test_documented_disagreement_is_shown_but_does_not_fail_the_case() -> None:
     unknown = Check("c", "1", "0", "0", passed=False, kind="validation")
     assert CaseResult("x", "s", "quick", [agree, known]).passed
     assert not CaseResult("x", "s", "quick", [agree, known, unknown]).passed
+
+
+@pytest.mark.parametrize("module", CASE_NAMES)
+def test_cases_run_the_model_not_its_phase_functions(module: str) -> None:
+    """Validation goes through ``model.step()``: no case calls a phase function itself."""
+    import importlib
+    import inspect
+
+    source = inspect.getsource(importlib.import_module(f"experiments.validation.{module}"))
+    assert "from sim.phases" not in source and "import sim.phases" not in source
+    assert "GovernanceModel" in source
+    assert ".step()" in source or ".run(" in source
