@@ -184,3 +184,18 @@ def test_cases_run_the_model_not_its_phase_functions(module: str) -> None:
     assert "from sim.phases" not in source and "import sim.phases" not in source
     assert "GovernanceModel" in source
     assert ".step()" in source or ".run(" in source
+
+
+def test_docs_say_which_checks_verify_and_which_validate() -> None:
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "VALIDATION.md").read_text()
+    readme = (root / "README.md").read_text()
+    assert "## Verification or validation: what each check is" in doc
+    table = doc.split("## Verification or validation")[1].split("\n## ")[0]
+    for case in CASE_NAMES:
+        rows = [line for line in table.splitlines() if line.startswith(f"| {case} |")]
+        kinds = {row.rstrip(" |").rsplit("|", 1)[-1].strip() for row in rows}
+        assert any(k.startswith("verification") for k in kinds), case
+        assert any(k.startswith("validation") for k in kinds), case
+    assert "| validation: published result |" in readme and "verification: own rule |" in readme
+    assert "reference_santos2008.yaml" in doc and "reference_santos2008.yaml" in readme
