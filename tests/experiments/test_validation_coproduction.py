@@ -185,3 +185,24 @@ def test_quick_checks_catch_a_wrong_cost_rule(
         lambda degree, cost, cost_rule: original(degree, cost, "per_game"),
     )
     assert not crossing_passed()
+
+
+def test_bad_reference_file_names_the_file_and_field(tmp_path: Path) -> None:
+    from experiments.errors import UserError
+
+    bad = tmp_path / "ref.yaml"
+    bad.write_text(
+        "source: x\nreading: y\ncrossings: []\n"
+        "points:\n  - {curve: sf_per_game, eta: 0.3, fraction: 1.5, uncertainty: 0.05}\n"
+    )
+    with pytest.raises(UserError, match=r"(?s)ref\.yaml.*points\.0\.fraction"):
+        load_reference(bad)
+
+
+def test_reference_point_off_the_grid_is_a_clear_error() -> None:
+    from experiments.errors import UserError
+
+    curve = _curve_through_reference("sf_per_game")
+    off_grid = curve.__class__(curve.name, curve.label, curve.etas[1::2], curve.runs[1::2], 1, 1)
+    with pytest.raises(UserError, match="not on the variant's eta grid"):
+        reference_checks([off_grid], load_reference())
