@@ -91,18 +91,32 @@ def _write_summary(results: list[CaseResult], path: Path) -> None:
 
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["case", "variant", "check", "expected", "measured", "tolerance", "pass"])
+        writer.writerow(
+            [
+                "case",
+                "variant",
+                "kind",
+                "check",
+                "expected",
+                "measured",
+                "tolerance",
+                "pass",
+                "disagreement",
+            ]
+        )
         for result in results:
             for check in result.checks:
                 writer.writerow(
                     [
                         result.case,
                         result.variant,
+                        check.kind,
                         check.name,
                         check.expected,
                         check.measured,
                         check.tolerance,
                         check.passed,
+                        check.disagreement,
                     ]
                 )
 
@@ -130,18 +144,23 @@ def _column_widths(
 
 
 def render_table(results: list[CaseResult], console) -> None:
-    """Print one row per check (case, expected, measured, tolerance, pass) with rich."""
+    """Print one row per check (case, kind, check, expected, measured, tolerance, pass).
+
+    ``kind`` says whether the check is a verification (the code follows its own rule)
+    or a validation (a published result reproduced).
+    """
     from rich.table import Table
 
     table = Table(title="Validation against published results", show_lines=True)
-    names = ("case", "check", "expected", "measured", "tolerance", "pass")
+    names = ("case", "kind", "check", "expected", "measured", "tolerance", "pass")
     texts: dict[str, list[str]] = {
         "case": [f"{r.case} {CITATIONS.get(r.case, r.source)}" for r in results],
+        "kind": ["verification", "validation"],
         "check": [c.name for r in results for c in r.checks],
         "expected": [c.expected for r in results for c in r.checks],
         "measured": [c.measured for r in results for c in r.checks],
         "tolerance": [c.tolerance for r in results for c in r.checks],
-        "pass": ["pass", "FAIL"],
+        "pass": ["pass", "FAIL", "disagrees (documented)"],
     }
     for column, width in zip(names, _column_widths(texts, names, console.width), strict=True):
         table.add_column(column, overflow="fold", width=width)
@@ -149,9 +168,27 @@ def render_table(results: list[CaseResult], console) -> None:
         for n, check in enumerate(result.checks):
             citation = CITATIONS.get(result.case, result.source)
             label = f"{result.case}\n[dim]{citation}[/dim]" if n == 0 else ""
-            mark = "[green]pass[/green]" if check.passed else "[bold red]FAIL[/bold red]"
-            table.add_row(label, check.name, check.expected, check.measured, check.tolerance, mark)
+            if check.passed:
+                mark = "[green]pass[/green]"
+            elif check.disagreement:
+                mark = "[yellow]disagrees (documented)[/yellow]"
+            else:
+                mark = "[bold red]FAIL[/bold red]"
+            table.add_row(
+                label,
+                check.kind,
+                check.name,
+                check.expected,
+                check.measured,
+                check.tolerance,
+                mark,
+            )
     console.print(table)
+    console.print(
+        "kind: verification = the code follows its own rule (expected value derived from "
+        "the model's equations); validation = a published result reproduced (expected "
+        "value from the source)."
+    )
     for result in results:
         figure = f" figure {result.figure}" if result.figure else ""
         console.print(f"{result.case}: {result.seconds:.1f} s,{figure}")
