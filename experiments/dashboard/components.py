@@ -124,6 +124,10 @@ def SettingsPanel(setup: DashboardSetup, settings: solara.Reactive[Settings]) ->
     Choosing a regime moves every lever slider to that regime's preset.
     """
     current = settings.value
+    # every regime's preset is validated to find a range: once per page, not per render
+    ranges = solara.use_memo(
+        lambda: {lever: lever_range(setup, lever) for lever in LEVER_SLIDERS}, []
+    )
 
     def update(**changes) -> None:
         settings.set(_replace(settings.value, **changes))
@@ -153,7 +157,7 @@ def SettingsPanel(setup: DashboardSetup, settings: solara.Reactive[Settings]) ->
     )
     solara.Text("Levers", style={"font-weight": "bold", "margin-top": "8px"})
     for lever, (label, *_rest) in LEVER_SLIDERS.items():
-        low, high, step = lever_range(setup, lever)
+        low, high, step = ranges[lever]
 
         def set_lever(value: float, lever: str = lever) -> None:
             levers = dict(settings.value.levers)

@@ -515,6 +515,9 @@ def test_dashboard_in_browser(dashboard_url: str, tmp_path: Path) -> None:
             mark("reset")
 
             # 7. the per-jurisdiction view: one line per jurisdiction, indicator chosen
+            for k in (1, 2, 3, 4):
+                page.get_by_role("button", name="Step").click()
+                expect(page.locator(".govsim-step")).to_have_text(f"Step: {k}")
             jurisdictions_before = source("jurisdictions")
             choose("Indicator by jurisdiction", "Provision per capita")
             changed("jurisdictions", jurisdictions_before)
