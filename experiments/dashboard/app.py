@@ -11,6 +11,8 @@ once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import solara
 
 from experiments.dashboard.components import (
@@ -44,7 +46,7 @@ def Page() -> None:
 
     # the worker publishes into this tab's reactive values (a thread started here
     # carries the tab's context, so its updates reach this tab only)
-    session = solara.use_memo(lambda: Session(setup, publish), [])
+    session = solara.use_memo(lambda: Session(setup, publish, connected=_page_watcher()), [])
 
     def run_session():
         session.start(start)
@@ -61,3 +63,14 @@ def Page() -> None:
             ApplyNote(controls, settings)
             SettingsPanel(setup, settings)
     Views(session, outputs)
+
+
+def _page_watcher() -> Callable[[], bool]:
+    """Whether a browser page still shows this tab's kernel (Play pauses otherwise)."""
+    from solara.server import kernel_context
+
+    try:
+        context = kernel_context.get_current_context()
+    except RuntimeError:  # not served (solara.render in a test): always shown
+        return lambda: True
+    return lambda: kernel_context.PageStatus.CONNECTED in context.page_status.values()

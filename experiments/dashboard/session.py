@@ -97,7 +97,8 @@ class Frame:
     Attributes
     ----------
     step
-        The step of the model the pictures show (None before the first model).
+        The model's step (None before the first model); while playing on a busy
+        machine, the pictures may show an earlier one.
     status
         One line on the model (regime, decentralisation, levers in force).
     caption
@@ -134,6 +135,9 @@ class Session:
         Steps per second Play aims at.
     size_by, jurisdiction_indicator
         Initial options of the graph and per-jurisdiction views.
+    connected
+        Whether a browser still shows the tab; Play pauses when none does (a closed
+        tab's server side lives on for a while, in case the browser reconnects).
     """
 
     def __init__(
@@ -143,9 +147,11 @@ class Session:
         play_rate: float = DEFAULT_PLAY_RATE,
         size_by: str = "capacity",
         jurisdiction_indicator: str = "mean_trust",
+        connected: Callable[[], bool] = lambda: True,
     ) -> None:
         self.setup = setup
         self._publish = publish
+        self._connected = connected
         self._commands: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._work, name="govsim-dashboard", daemon=True)
         self.frame = Frame()
@@ -240,9 +246,12 @@ class Session:
             action(*args)
         except Exception as error:  # shown on the page: the tab must survive it
             traceback.print_exc()
-            self._show(
-                rate=None, busy=None, playing=False, error=f"{type(error).__name__}: {error}"
-            )
+            try:
+                self._show(
+                    rate=None, busy=None, playing=False, error=f"{type(error).__name__}: {error}"
+                )
+            except Exception:  # the page cannot be told (gone): stop working for it
+                self._commands.put(("close", None))
 
     def _handle(self, command: str, argument: Any) -> None:
         controls = self.frame.controls
@@ -286,21 +295,27 @@ class Session:
         model = self.model
         if model is None:
             return
+        if not self._connected():
+            self._show(playing=False, rate=None)
+            return
         model.step()
         now = time.monotonic()
         self._played.append((now, model.steps))
         while now - self._played[0][0] > _RATE_WINDOW:
             self._played.popleft()
+        (t0, s0), (t1, s1) = self._played[0], self._played[-1]
+        rate = (s1 - s0) / (t1 - t0) if t1 > t0 else None
         fits = now + self._costs["charts"] <= next_tick
         due = now - self._frame_drawn_at >= max(MIN_FRAME_GAP, 2 * self._costs["charts"])
         if not (fits or due):
-            return  # the next frame shows this step's outcome
+            # no pictures this time (the next frame shows this step's outcome), but the
+            # counter and the status line, two short texts, follow every step
+            self._show(rate=rate, step=model.steps, status=model.describe())
+            return
         views = [view for view in VIEWS if view != "graph"]
         if now - self._graph_drawn_at >= max(GRAPH_PERIOD, 4 * self._costs["graph"]):
             views.append("graph")
-        drawn = self._draw(views)
-        (t0, s0), (t1, s1) = self._played[0], self._played[-1]
-        self._show(rate=(s1 - s0) / (t1 - t0) if t1 > t0 else None, **drawn)
+        self._show(rate=rate, **self._draw(views))
         self._estimate("charts", time.monotonic() - now - self._last_graph_cost)
 
     def _estimate(self, part: str, seconds: float) -> None:

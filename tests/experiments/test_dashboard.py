@@ -32,6 +32,7 @@ import pytest
 from experiments.cli import main
 from experiments.dashboard import (
     DashboardModel,
+    DashboardSetup,
     initial_settings,
     model_kwargs,
     setup_from_config,
@@ -251,6 +252,25 @@ def test_session_steps_plays_and_resets_on_its_worker(tmp_path: Path) -> None:
     finally:
         session.close()
     assert not session._thread.is_alive()
+
+
+def test_play_pauses_when_no_page_shows_the_session() -> None:
+    shown = threading.Event()
+    shown.set()
+    session = Session(DashboardSetup(), lambda frame: None, connected=shown.is_set)
+    try:
+        session.start(replace(initial_settings(DashboardSetup()), citizens=200))
+        session.play()
+        time.sleep(0.5)
+        assert session.wait_idle().controls.playing
+        shown.clear()  # the browser tab was closed
+        time.sleep(0.5)
+        frame = session.wait_idle()
+        assert not frame.controls.playing
+        time.sleep(0.3)
+        assert session.wait_idle().step == frame.step
+    finally:
+        session.close()
 
 
 def test_dashboard_command_rejects_bad_input(
