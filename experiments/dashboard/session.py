@@ -61,6 +61,7 @@ DEFAULT_PLAY_RATE = 10  # steps per second Play aims at
 GRAPH_PERIOD = 0.5  # seconds between graph redraws while playing
 MIN_FRAME_GAP = 0.25  # seconds between frames while playing, when there is no time to spare
 _RATE_WINDOW = 2.0  # seconds of play over which the shown rate is measured
+_CATCH_UP = 2.0  # seconds behind the pace that Play still makes up
 # per-jurisdiction indicators on the 0-1 scale (the others get a growing y range)
 _UNIT_SCALE = frozenset(JURISDICTION_INDICATORS) - {"provision_per_capita", "enforcement_effort"}
 
@@ -230,8 +231,8 @@ class Session:
                 command, argument = self._commands.get(timeout=timeout)
             except queue.Empty:
                 # a fixed pace: steps missed while a frame was drawn are made up (without
-                # drawing, see _tick), but never more than a second's worth
-                next_tick = max(next_tick + 1.0 / self.play_rate, time.monotonic() - 1.0)
+                # drawing, see _tick), but never more than _CATCH_UP seconds' worth
+                next_tick = max(next_tick + 1.0 / self.play_rate, time.monotonic() - _CATCH_UP)
                 self._guarded(self._tick, next_tick)
                 continue
             if command == "close":

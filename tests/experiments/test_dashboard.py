@@ -384,7 +384,7 @@ WATCH_BUSY = (
     " if (document.querySelector('.govsim-busy')) window.govsimBusySeen = true; })"
     ".observe(document.body, {childList: true, subtree: true}); }"
 )
-PLAY_SECONDS = 6.0  # measuring window of the play speed
+PLAY_SECONDS = 8.0  # measuring window of the play speed (long: load comes in bursts)
 MIN_STEPS_PER_SECOND = 5.0  # issue 14: Play at the default size
 # the charts must follow while playing; on a loaded machine they are redrawn less
 # often than the model steps (see experiments/dashboard/session.py), but redrawn
