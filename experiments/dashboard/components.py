@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 
 import ipywidgets
 import reacton.ipywidgets as rw
@@ -32,6 +33,8 @@ from experiments.dashboard.session import Controls, Frame, Session
 from sim import REGIME_NAMES
 
 __all__ = [
+    "PENDING_NOTE",
+    "SETTINGS_NOTE",
     "ApplyNote",
     "LiveOutputs",
     "LiveText",
@@ -130,7 +133,7 @@ def SettingsPanel(setup: DashboardSetup, settings: solara.Reactive[Settings]) ->
     )
 
     def update(**changes) -> None:
-        settings.set(_replace(settings.value, **changes))
+        settings.set(replace(settings.value, **changes))
 
     solara.Select(
         "Regime (lever sliders follow its preset)",
@@ -172,12 +175,6 @@ def SettingsPanel(setup: DashboardSetup, settings: solara.Reactive[Settings]) ->
             max=high,
             step=step,
         )
-
-
-def _replace(settings: Settings, **changes) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)
 
 
 class LiveOutputs:
