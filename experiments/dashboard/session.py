@@ -5,12 +5,15 @@ worker thread, in the order the commands arrive (Step, Play, Pause, Reset, view
 options), so a button press never finds the model half-stepped and the page stays
 responsive while the worker computes. After each command, and at each tick of
 Play, it hands a :class:`Frame` (what the page shows) to a ``publish`` callback;
-the page stores it in a Solara reactive variable, and only the widgets whose part
-of the frame changed are updated in the browser.
+the page updates only the widgets whose part of the frame changed.
 
-While playing, the charts are redrawn at every step but the collaboration graph at
-most every :data:`GRAPH_PERIOD` seconds (and at every Step, Pause and Reset): its
-redraw costs several times a chart's, and two frames a second show its motion.
+Play keeps a fixed pace (the play speed, :data:`DEFAULT_PLAY_RATE` steps per
+second by default), like a game loop: steps missed while a frame was drawn are made
+up. Every step updates the step counter and status line; the charts are redrawn
+when there is time before the next step, otherwise after a pause twice as long as
+a frame takes (so a slow or busy machine shows fewer frames rather than fewer
+steps); the collaboration graph, several times a chart's cost, at most every
+:data:`GRAPH_PERIOD` seconds. Step, Pause and Reset redraw everything.
 """
 
 from __future__ import annotations
