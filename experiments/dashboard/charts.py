@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +35,8 @@ from experiments.graph_drawing import draw_collaboration_graph
 from experiments.plots import style_cycle
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from experiments.dashboard.model import DashboardModel
 
 __all__ = ["DPI", "GraphView", "LineChart", "nice_ceiling", "png_of"]
@@ -232,7 +234,7 @@ class GraphView:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     @staticmethod
-    def _annotations(ax) -> list[Annotation]:
+    def _annotations(ax: Axes) -> list[Annotation]:
         return [text for text in ax.texts if isinstance(text, Annotation)]
 
     def render(self, model: DashboardModel) -> bytes:
@@ -252,8 +254,3 @@ class GraphView:
         for artist in [*layer.collections, *self._annotations(layer)]:
             layer.draw_artist(artist)
         return png_of(self.canvas)
-
-
-def series_of(frame: Mapping[str, np.ndarray], names: Sequence[str]) -> list[np.ndarray]:
-    """The columns ``names`` of a table, in order (helper for :meth:`LineChart.render`)."""
-    return [np.asarray(frame[name]) for name in names]
