@@ -118,8 +118,9 @@ def load_yaml(text: str, source: str = "<config>") -> Any:
         aliases expanding beyond :data:`MAX_VALUES` values, or an integer longer than
         :data:`MAX_INT_DIGITS` digits, naming the key path and line.
     """
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # its reader refuses control characters right away
         node = loader.get_single_node()
         if node is None:
             return None
@@ -141,7 +142,8 @@ def load_yaml(text: str, source: str = "<config>") -> Any:
     except yaml.YAMLError as error:
         raise UserError(f"{source}: malformed YAML: {error}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 class _Checker:

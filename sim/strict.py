@@ -165,17 +165,18 @@ class StrictBlock(BaseModel):
             super().__setattr__(name, value)
             return
         old = self.__dict__.get(name)
-        super().__setattr__(name, value)  # validates this block, its own rules included
-        self._adopt_blocks()
-        root, holder = None, self._owner.get()
-        while holder is not None:
-            root, holder = holder, holder._owner.get()  # type: ignore[attr-defined]
-        if root is None:
-            return
         try:
-            type(root).model_validate(root.model_dump())
+            # validates this block; pydantic keeps the new value when a rule over the
+            # whole block refuses it, so every failure restores the old one below
+            super().__setattr__(name, value)
+            self._adopt_blocks()
+            root, holder = None, self._owner.get()
+            while holder is not None:
+                root, holder = holder, holder._owner.get()  # type: ignore[attr-defined]
+            if root is not None:
+                type(root).model_validate(root.model_dump())
         except Exception:
-            self.__dict__[name] = old  # the old value passed these rules: keep it
+            self.__dict__[name] = old  # the old value passed every rule: keep it
             self._adopt_blocks()
             raise
 
