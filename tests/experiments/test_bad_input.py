@@ -117,6 +117,12 @@ CASES = [
         command="sweep",
     ),
     Case(
+        "citizens-1e12-in-sweep",
+        SWEEP + "  parameters: {model.citizens: [20, 1000000000000]}\n",
+        ("sweep point 1", "model: too large for this machine", "citizens 1000000000000"),
+        command="sweep",
+    ),
+    Case(
         "grid-of-1e10-points",
         SWEEP
         + "  parameters:\n"
