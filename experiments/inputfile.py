@@ -47,9 +47,6 @@ def read_text_input(path: str | Path, what: str, max_bytes: int = MAX_INPUT_BYTE
         raise UserError(f"cannot read {what} {path}: {error.strerror}") from None
     if len(data) > max_bytes:  # grew, or a /proc file reporting size 0
         raise UserError(f"{what} {path}: too large (more than {max_bytes} bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UserError(
-            f"{what} {path}: not UTF-8 text (byte {error.start} cannot be decoded)"
-        ) from None
+    from experiments.yaml_input import decode_text  # UTF-8, or UTF-16/32 with a BOM
+
+    return decode_text(data, f"{what} {path}")

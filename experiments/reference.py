@@ -38,6 +38,12 @@ def render_reference() -> str:
         "Every key is optional; the default applies when it is absent. Override any key on the command line",
         "with `--set key.path=value`.",
         "",
+        "A number must be written as a number (`true` or `'20'` is refused) and be finite (no `.nan`,",
+        "`.inf`); an int is fine where a float is meant. The population (`citizens`, `enterprises`,",
+        "`social_orgs`, `jurisdictions`) is refused when its estimated memory exceeds the machine's",
+        "(see `sim/memory.py`). A key may appear once per block; a sweep plans at most 1,000,000",
+        "design points and 10,000,000 runs.",
+        "",
     ]
     for name, field in ExperimentConfig.model_fields.items():
         _render_block(lines, name, field)

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic.fields import FieldInfo
+
+from sim.strict import StrictBlock
 
 __all__ = [
     "REGIME_NAMES",
@@ -30,7 +32,7 @@ RegimeName = Literal["top_down", "regulatory", "service"]
 REGIME_NAMES: tuple[str, ...] = ("top_down", "regulatory", "service")
 
 
-class Levers(BaseModel):
+class Levers(StrictBlock):
     """A complete setting of the continuous policy levers.
 
     Attributes
@@ -69,8 +71,6 @@ class Levers(BaseModel):
         Strength of cooperation between local governments (府际治理): the share of
         cross-border spill-overs that local governments take into account.
     """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     allocation_centralization: float = Field(
         ge=0.0,
@@ -166,7 +166,7 @@ def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
         )
     model = create_model(
         "LeverOverrides",
-        __config__=ConfigDict(extra="forbid", validate_assignment=True),
+        __base__=StrictBlock,
         __doc__="Lever values that replace the regime preset; unset levers keep it.",
         **fields,
     )

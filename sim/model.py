@@ -6,6 +6,7 @@ module in :mod:`sim.phases` for its equation and source.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -50,6 +51,7 @@ from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import initial_beliefs
 from sim.state import Ledger
+from sim.strict import show
 from sim.structure import refresh_structure, track_structure
 
 __all__ = ["GovernanceModel"]
@@ -228,7 +230,19 @@ class GovernanceModel(mesa.Model):
         return snapshot.values  # a new dict: editing it changes nothing recorded
 
     def run(self, steps: int) -> None:
-        """Advance the model by ``steps`` steps."""
+        """Advance the model by ``steps`` steps.
+
+        Raises
+        ------
+        TypeError
+            If ``steps`` is not an integer (``True`` is refused, not taken as 1).
+        ValueError
+            If ``steps`` is negative.
+        """
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise TypeError(f"steps must be an integer (got {show(steps)})")
+        if steps < 0:
+            raise ValueError(f"steps must be 0 or more (got {show(steps)})")
         for _ in range(steps):
             self.step()
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
+from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
+from sim.strict import StrictBlock, show
 
 __all__ = [
     "PHASE_NAMES",
@@ -47,13 +49,12 @@ PHASE_NAMES: tuple[str, ...] = (
     "rule_compliance",
 )
 
-_STRICT = ConfigDict(extra="forbid", validate_assignment=True)
 
+class Block(StrictBlock):
+    """Base of every parameter block: unknown keys are errors, assignment is checked.
 
-class Block(BaseModel):
-    """Base of every parameter block: unknown keys are errors, assignment is checked."""
-
-    model_config = _STRICT
+    Numbers must be numbers (not booleans or text) and finite (see :mod:`sim.strict`).
+    """
 
 
 class Mechanisms(Block):
@@ -310,10 +311,11 @@ class ServiceParams(Block):
         for domain, share in self.spillover.items():
             if domain not in self.domains:
                 raise ValueError(
-                    f"spillover names domain {domain!r}, which is not in domains {self.domains}"
+                    f"spillover names domain {show(domain)}, which is not in domains "
+                    f"{show(self.domains)}"
                 )
             if not 0.0 <= share <= 1.0:
-                raise ValueError(f"spillover[{domain!r}] must be in [0, 1] (got {share})")
+                raise ValueError(f"spillover[{show(domain)}] must be in [0, 1] (got {share})")
         if len(set(self.domains)) != len(self.domains):
             raise ValueError("domains must be distinct")
         return self
@@ -518,7 +520,7 @@ class UnrestParams(Block):
         0.3, ge=0.0, le=1.0, description="Share of that capacity present at zero coercion."
     )
     max_jail_term: int = Field(
-        15, ge=0, description="Jail terms are uniform on 0..max_jail_term steps."
+        15, ge=0, le=1_000_000, description="Jail terms are uniform on 0..max_jail_term steps."
     )
     stop_rate: float = Field(
         0.1,
@@ -627,24 +629,24 @@ class MetricsParams(Block):
     network_metrics_every: int = Field(
         10,
         ge=1,
+        le=1_000_000,
         description="Steps between recomputing clustering and betweenness of the organisational network.",
     )
     inequality_every: int = Field(
         10,
         ge=1,
+        le=1_000_000,
         description="Steps between recomputing satisfaction_gini (it sorts the citizens); 1 = every step.",
     )
 
 
-class ModelParams(BaseModel):
+class ModelParams(StrictBlock):
     """All parameters of a :class:`sim.GovernanceModel`.
 
     ``regime`` picks a lever preset; ``levers`` overrides any of its levers, so a
     hybrid is a regime plus overrides. Use :meth:`resolved_levers` for the levers in
     force.
     """
-
-    model_config = _STRICT
 
     regime: RegimeName = Field(
         "service", description="Lever preset: top_down, regulatory or service."
@@ -703,6 +705,12 @@ class ModelParams(BaseModel):
             raise ValueError(
                 f"network.k must be even for {self.network.kind} (got {self.network.k})"
             )
+        if self.network.kind in ("ring", "watts_strogatz") and self.network.k >= self.citizens:
+            raise ValueError(
+                f"network.k ({self.network.k}) must be smaller than citizens ({self.citizens}) "
+                f"for {self.network.kind}"
+            )
+        self._check_memory()
         # overrides are checked one by one; the preset plus overrides must also fit together
         levers = REGIME_PRESETS[self.regime].model_dump()
         levers.update(self.levers.model_dump(exclude_none=True))
@@ -727,6 +735,42 @@ class ModelParams(BaseModel):
         if self.social_orgs is not None:
             return self.social_orgs
         return _per_thousand(self.social_orgs_per_1000, self.citizens)
+
+    def mean_degree(self) -> float:
+        """Expected number of social neighbours per citizen of the chosen graph."""
+        network = self.network
+        match network.kind:
+            case "barabasi_albert":
+                return 2.0 * network.m
+            case "ring" | "watts_strogatz":
+                return float(network.k)
+            case "erdos_renyi":
+                return min(network.mean_degree, self.citizens - 1.0)
+        return 4.0  # lattice
+
+    def _check_memory(self) -> None:
+        """Refuse a population no machine of this size could hold (see :mod:`sim.memory`)."""
+        need = estimated_bytes(
+            self.citizens,
+            self.enterprise_count,
+            self.social_org_count,
+            self.jurisdictions,
+            self.mean_degree(),
+        )
+        have = machine_memory_bytes()
+        if need > have:
+            sizes = {
+                "citizens": self.citizens,
+                "enterprises": self.enterprise_count,
+                "social_orgs": self.social_org_count,
+                "jurisdictions": self.jurisdictions,
+            }
+            given = ", ".join(f"{k} {show(v)}" for k, v in sizes.items())
+            raise ValueError(
+                f"too large for this machine: {given} would need about {format_bytes(need)} "
+                f"of memory (about {format_bytes(estimated_bytes(1, 0, 0, 0, self.mean_degree()))} "
+                f"per citizen, 1.1 kB per organisation), more than its {format_bytes(have)}"
+            )
 
     def resolved_levers(self) -> Levers:
         """The levers in force: the regime's preset with any overrides applied."""

@@ -134,7 +134,9 @@ class SweepPlan:
                     check_events(params, timeline)
                 except ValidationError as error:
                     detail = format_validation_error(error).removeprefix("invalid config:\n  ")
-                    raise UserError(f"{where}: model.{detail}") from None
+                    # a rule over the whole model has no field path: its message names fields
+                    joint = "." if error.errors()[0]["loc"] else ": "
+                    raise UserError(f"{where}: model{joint}{detail}") from None
                 except ValueError as error:
                     raise UserError(f"{where}: {error}") from None
 
