@@ -28,6 +28,7 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
+from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.network import (
     NodeIds,
@@ -98,6 +99,8 @@ class GovernanceModel(mesa.Model):
                 params = apply_settings(params, event.set)
         self.params: ModelParams = params.model_copy(deep=True)
         self.levers: Levers = self.params.resolved_levers()
+        # the levers in force in each jurisdiction (pilot scope); rebuilt with model.levers
+        self.lever_table: LeverTable = LeverTable.build(self.params)
         self.phase_cache: dict[str, Any] = {}
         self._org_ties_dirty = False
         self._graph: nx.Graph | None = None

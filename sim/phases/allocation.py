@@ -41,15 +41,17 @@ __all__ = ["allocate_budgets", "committed_spending", "cooperation_strength"]
 
 def committed_spending(model: GovernanceModel) -> np.ndarray:
     """Per-government cost of rewards, subsidies and inspections at current counts."""
-    levers = model.levers
+    table = model.lever_table
     gov = model.governments
     n_j = gov.n_jurisdictions
     cit = model.citizens
-    per_j = levers.participation_reward * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
+    per_j = table.local("participation_reward") * by_jurisdiction(
+        cit.jurisdiction, cit.cooperate, n_j
+    )
     ent = model.enterprises
     if len(ent):
         compliant = (~ent.violating).astype(np.float64)
-        per_j = per_j + levers.compliance_subsidy * by_jurisdiction(
+        per_j = per_j + table.local("compliance_subsidy") * by_jurisdiction(
             ent.jurisdiction, compliant, n_j
         )
         inspect = inspection_probabilities(model) * model.params.fiscal.inspection_cost
@@ -69,14 +71,14 @@ def cooperation_strength(model: GovernanceModel) -> np.ndarray:
     total += np.bincount(
         np.where(ties.kind == OrgTies.COOPERATION, ties.partner, 0), weights=w, minlength=n_j
     )
-    return model.levers.intergovernmental_cooperation * total / (n_j - 1)
+    return model.lever_table.local("intergovernmental_cooperation") * total / (n_j - 1)
 
 
 def allocate_budgets(model: GovernanceModel) -> None:
     """Set each government's service budget and the J x D service money."""
     gov = model.governments
     params = model.params
-    levers = model.levers
+    levers = model.levers  # allocation_centralization is national (the centre's rule)
     reserves = model.ledger.reserves
     available = params.fiscal.spending_rate * np.maximum(reserves, 0.0)
     budget = np.maximum(available - committed_spending(model), 0.0)

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.lever_table import as_column
+
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
@@ -42,15 +44,16 @@ def true_demand(model: GovernanceModel) -> np.ndarray:
 def update_perceived_demand(model: GovernanceModel) -> None:
     """Move local and central perceived demand toward observed demand."""
     gov = model.governments
-    levers = model.levers
+    table = model.lever_table
+    transparency = as_column(table.local("transparency"))
     voice = model.params.information.voice_weight * gov.complaint_rate
     truth = true_demand(model)
-    noise = levers.information_noise * (1.0 - voice)[:, None]
+    noise = (table.local("information_noise") * (1.0 - voice))[:, None]
     observed = np.maximum(truth + noise * model.rng.standard_normal(truth.shape), 0.0)
     totals = observed.sum(axis=1, keepdims=True)
     observed = np.where(totals > 0, observed / np.where(totals > 0, totals, 1.0), truth)
-    alpha = 1.0 / (1.0 + levers.information_lag)
+    alpha = 1.0 / (1.0 + table.local("information_lag"))
     alpha_local = (alpha + (1.0 - alpha) * voice)[:, None]
     gov.perceived_local += alpha_local * (observed - gov.perceived_local)
-    source = levers.transparency * observed + (1.0 - levers.transparency) * gov.perceived_local
-    gov.perceived_central += alpha * (source - gov.perceived_central)
+    source = transparency * observed + (1.0 - transparency) * gov.perceived_local
+    gov.perceived_central += as_column(alpha) * (source - gov.perceived_central)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import row_sum
+from sim.lever_table import as_column
 from sim.network import OrgTies
 
 if TYPE_CHECKING:
@@ -48,12 +49,12 @@ _FLOOR = 1e-3  # provision floor, as a share of the standard, inside the log
 def deliver_services(model: GovernanceModel) -> None:
     """Spend the service budgets, pay providers and set provision per jurisdiction."""
     gov = model.governments
-    levers = model.levers
+    table = model.lever_table
     svc = model.params.services
     n_j, n_d = gov.money.shape
     money = gov.money
-    ent_money = levers.enterprise_delivery_share * money
-    so_money = levers.social_org_delivery_share * money
+    ent_money = as_column(table.local("enterprise_delivery_share")) * money
+    so_money = as_column(table.local("social_org_delivery_share")) * money
     gov_money = money - ent_money - so_money
     ties = model.org_ties
 
@@ -107,8 +108,8 @@ def deliver_services(model: GovernanceModel) -> None:
         orgs.output[:] = 0.0
         gov_money = gov_money + so_money
 
-    leakage = svc.max_leakage * (1.0 - levers.transparency)
-    gov_out = gov_money * svc.government_efficiency * (1.0 - leakage)
+    leakage = svc.max_leakage * (1.0 - table.local("transparency"))
+    gov_out = gov_money * svc.government_efficiency * as_column(1.0 - leakage)
     gov.output[:] = gov_out + ent_out + so_out
     gov.nongov_output[:] = ent_out + so_out
     model.ledger.pay(gov.service_budget)

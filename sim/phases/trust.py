@@ -42,7 +42,8 @@ def update_trust(model: GovernanceModel) -> None:
     """Update satisfaction, then trust."""
     cit = model.citizens
     p = model.params.trust
-    levers = model.levers
+    table = model.lever_table
+    coercion = table.local("coercion")
     # sat += a_s (clip(coverage - w_h h, 0, 1) - sat), in place
     step = np.multiply(p.harm_weight, cit.harm)
     np.subtract(cit.coverage, step, out=step)
@@ -54,19 +55,22 @@ def update_trust(model: GovernanceModel) -> None:
     weights = (
         p.weight_satisfaction + p.weight_fairness + p.weight_transparency + p.weight_neighbours
     )
-    penalty = p.coercion_penalty * levers.coercion
+    penalty = p.coercion_penalty * coercion
     if weights > 0:
         # the terms that are the same for everyone in a jurisdiction are added once per
         # jurisdiction: (w_f F_j + w_t tau) / sum(w) - c_pen * coercion
         local = (
-            p.weight_fairness * fairness(model) + p.weight_transparency * levers.transparency
+            p.weight_fairness * fairness(model)
+            + p.weight_transparency * table.local("transparency")
         ) / weights - penalty
         target = model.social.neighbour_mean(cit.trust)
         target *= p.weight_neighbours / weights
         target += np.multiply(p.weight_satisfaction / weights, cit.satisfaction, out=step)
         target += np.take(local, cit.jurisdiction)
     else:
-        target = cit.trust - penalty
+        target = cit.trust - (
+            penalty if isinstance(penalty, float) else np.take(penalty, cit.jurisdiction)
+        )
     np.clip(target, 0.0, 1.0, out=target)
     target -= cit.trust
     target *= p.trust_rate

@@ -34,12 +34,15 @@ if TYPE_CHECKING:
 __all__ = ["arrest_probability", "police_density", "unrest"]
 
 
-def police_density(model: GovernanceModel) -> float:
-    """Enforcement capacity per citizen, rising with coercion."""
+def police_density(model: GovernanceModel) -> float | np.ndarray:
+    """Enforcement capacity per citizen, rising with coercion.
+
+    A float when coercion is the same everywhere; with a pilot (coercion set per
+    jurisdiction) one value per citizen, from the coercion of its jurisdiction.
+    """
     p = model.params.unrest
-    return p.police_per_citizen * (
-        p.enforcement_floor + (1.0 - p.enforcement_floor) * model.levers.coercion
-    )
+    coercion = model.lever_table.local("coercion", model.citizens.jurisdiction)
+    return p.police_per_citizen * (p.enforcement_floor + (1.0 - p.enforcement_floor) * coercion)
 
 
 def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:

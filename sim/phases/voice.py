@@ -27,12 +27,14 @@ def voice(model: GovernanceModel) -> None:
     """Draw complaints and record each jurisdiction's complaint rate."""
     cit = model.citizens
     p = model.params.voice
-    levers = model.levers
+    table = model.lever_table
+    voice_cost = table.local("voice_cost", cit.jurisdiction)
+    coercion = table.local("coercion", cit.jurisdiction)
     # beta ((1 - sat) - voice_cost) = beta (1 - voice_cost) - beta sat, in place
     propensity = np.multiply(-p.sensitivity, cit.satisfaction)
-    propensity += p.sensitivity * (1.0 - levers.voice_cost)
+    propensity += p.sensitivity * (1.0 - voice_cost)
     np.clip(propensity, 0.0, 1.0, out=propensity)
-    propensity *= 1.0 - p.coercion_deterrence * levers.coercion
+    propensity *= 1.0 - p.coercion_deterrence * coercion
     cit.complained[:] = model.rng.random(len(cit)) < propensity
     gov = model.governments
     gov.complaint_rate[:] = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population)
