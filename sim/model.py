@@ -28,6 +28,7 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
+from sim.jurisdiction_frame import jurisdiction_table, record_jurisdictions
 from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.network import (
@@ -153,6 +154,7 @@ class GovernanceModel(mesa.Model):
         resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
+        self._jurisdiction_rows: list[np.ndarray] = [record_jurisdictions(self)]
 
     def _create_agents(self) -> None:
         for i in range(len(self.citizens)):
@@ -184,6 +186,7 @@ class GovernanceModel(mesa.Model):
                 phase(self)
         self.indicator_snapshot = take_snapshot(self)
         self.datacollector.collect(self)
+        self._jurisdiction_rows.append(record_jurisdictions(self))
 
     @property
     def indicators(self) -> dict[str, float]:
@@ -203,6 +206,15 @@ class GovernanceModel(mesa.Model):
         frame = self.datacollector.get_model_vars_dataframe()
         frame.index = pd.RangeIndex(len(frame), name="step")
         return frame
+
+    def jurisdiction_frame(self) -> pd.DataFrame:
+        """Indicators per jurisdiction recorded so far: one row per step and jurisdiction.
+
+        Columns ``step``, ``jurisdiction`` and those of
+        :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS` (pilot scope: compare a
+        pilot jurisdiction with its neighbours).
+        """
+        return jurisdiction_table(self._jurisdiction_rows)
 
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""
