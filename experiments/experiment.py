@@ -17,10 +17,10 @@ from experiments.config import ExperimentConfig
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
-from experiments.runner import RunTask, execute_run
+from experiments.runner import RunTask, execute_run_tables
 from experiments.seeds import stream_seeds
 
-__all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_tasks"]
+__all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_task_tables", "run_tasks"]
 
 
 @dataclass
@@ -30,6 +30,7 @@ class ExperimentResult:
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     files: list[Path]
+    jurisdictions: pd.DataFrame | None = None  # per step and jurisdiction (pilot scope)
 
 
 def plan_runs(config: ExperimentConfig) -> list[RunTask]:
@@ -55,15 +56,28 @@ def run_tasks(
     on_done: Callable[[RunTask], None] | None = None,
 ) -> pd.DataFrame:
     """Run tasks on a local executor; rows come back in task order whatever finishes first."""
-    frames: dict[int, pd.DataFrame] = {}
+    return run_task_tables(tasks, workers, on_done)[0]
+
+
+def run_task_tables(
+    tasks: Sequence[RunTask],
+    workers: int,
+    on_done: Callable[[RunTask], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`run_tasks`' timeseries and the runs' per-jurisdiction indicators, in task order."""
+    frames: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
     with local_executor(min(workers, len(tasks))) as executor:
-        futures = {executor.submit(execute_run, task): k for k, task in enumerate(tasks)}
+        futures = {executor.submit(execute_run_tables, task): k for k, task in enumerate(tasks)}
         for future in as_completed(futures):
             k = futures[future]
             frames[k] = future.result()
             if on_done is not None:
                 on_done(tasks[k])
-    return pd.concat([frames[k] for k in range(len(tasks))], ignore_index=True)
+    ordered = [frames[k] for k in range(len(tasks))]
+    return (
+        pd.concat([pair[0] for pair in ordered], ignore_index=True),
+        pd.concat([pair[1] for pair in ordered], ignore_index=True),
+    )
 
 
 def run_experiment(
@@ -76,7 +90,8 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run every variant and replicate; write timeseries, manifest, summary and figure.
 
-    Files in ``out``: ``timeseries.parquet``, ``summary.csv``, ``manifest.json``,
+    Files in ``out``: ``timeseries.parquet``, ``jurisdictions.parquet`` (the same
+    runs' indicators per step and jurisdiction), ``summary.csv``, ``manifest.json``,
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
     whole experiment succeeds.
     """
@@ -87,11 +102,12 @@ def run_experiment(
     clock = time.perf_counter()
     with staged_output(out, overwrite) as staging:
         if progress:
-            frame = _run_with_progress(tasks, workers)
+            frame, jurisdictions = _run_with_progress(tasks, workers)
         else:
-            frame = run_tasks(tasks, workers)
+            frame, jurisdictions = run_task_tables(tasks, workers)
         summary = final_state_summary(frame, KEY_INDICATORS)
         frame.to_parquet(staging / "timeseries.parquet", index=False)
+        jurisdictions.to_parquet(staging / "jurisdictions.parquet", index=False)
         summary.to_csv(staging / "summary.csv", index=False)
         figures = plot_timeseries(frame, staging / "figures" / "indicators")
         manifest = {
@@ -115,12 +131,13 @@ def run_experiment(
             "workers": workers,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    files = [out / "timeseries.parquet", out / "summary.csv", out / "manifest.json"]
+    files = [out / "timeseries.parquet", out / "jurisdictions.parquet"]
+    files += [out / "summary.csv", out / "manifest.json"]
     files += [out / "figures" / f.name for f in figures]
-    return ExperimentResult(frame, summary, files)
+    return ExperimentResult(frame, summary, files, jurisdictions)
 
 
-def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
+def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -142,4 +159,4 @@ def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
         def done(task: RunTask) -> None:
             bar.update(job, advance=1, last=f"{task.variant} #{task.replicate}")
 
-        return run_tasks(tasks, workers, on_done=done)
+        return run_task_tables(tasks, workers, on_done=done)
