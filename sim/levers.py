@@ -186,11 +186,10 @@ class _OverridesBase(BaseModel):
             at = "" if where is None else f" (jurisdiction {where})"
             if where is not None and where < 0:
                 raise ValueError(f"jurisdiction index {where} must be >= 0")
-            if (low is not None and number < low) or (high is not None and number > high):
-                allowed = (
-                    f"[{low if low is not None else '-inf'}, {high if high is not None else 'inf'}]"
-                )
-                raise ValueError(f"value {number:g}{at} is outside the allowed range {allowed}")
+            if low is not None and number < low:
+                raise ValueError(f"Input should be greater than or equal to {low:g}{at}")
+            if high is not None and number > high:
+                raise ValueError(f"Input should be less than or equal to {high:g}{at}")
         return value
 
 
@@ -205,9 +204,21 @@ def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
 
     fields = {}
     for name, info in cls.model_fields.items():
+        low, high = _bound(info, "ge"), _bound(info, "le")
+        allowed = ", ".join(
+            f"{symbol} {value:g}"
+            for symbol, value in ((">=", low), ("<=", high))
+            if value is not None
+        )
+        national = name in NATIONAL_LEVERS
         fields[name] = (
             float | dict[int, float] | None,
-            Field(default=None, description=info.description),
+            Field(
+                default=None,
+                description=f"{info.description} "
+                + ("National: one number." if national else "A number, or {jurisdiction: number}."),
+                json_schema_extra={"allowed": allowed},
+            ),
         )
     model = create_model(
         "LeverOverrides",
