@@ -7,7 +7,7 @@ in its neighbourhood (itself and its social neighbours):
 
     P_i = 1 - exp(-k C_i / A_i),   C_i = rho (k_i + 1),   A_i = 1 + sum_{N(i)} active
 
-``rho`` is police per citizen (national: coercion is a national lever): ``police_per_citizen * (floor + (1 - floor) *
+``rho`` is police per citizen (from the coercion of the citizen's own jurisdiction, pilot scope): ``police_per_citizen * (floor + (1 - floor) *
 coercion)``. A free citizen is active iff ``G_i - R_i P_i > T``. The model uses
 Epstein's *exact* ratio ``C/A`` (not NetLogo's floor or Mesa's round): on a graph
 the expected number of police near a citizen is fractional, and rounding it down
