@@ -10,6 +10,7 @@ import pytest
 from experiments.cli import main
 from experiments.config import load_config, load_config_text
 from experiments.errors import UserError
+from experiments.pilot import pilot_effect
 from sim.jurisdiction_frame import JURISDICTION_INDICATORS
 
 PILOT = """
@@ -62,3 +63,27 @@ def test_bad_pilot_jurisdiction_is_a_config_error() -> None:
     with pytest.raises(UserError) as caught:
         load_config_text(PILOT.replace("{0: 9.0}", "{7: 9.0}"))
     assert "events[0]" in str(caught.value) and "jurisdiction index 7" in str(caught.value)
+
+
+def test_pilot_effect_is_the_difference_in_differences_paired_by_replicate() -> None:
+    rows = []
+    for replicate, seed_level in enumerate([0.0, 10.0, 20.0]):  # each seed shifts everything
+        for step in (4, 5, 6):
+            for j, population in enumerate([10, 30, 60]):
+                base = seed_level + j
+                after = step >= 5
+                # everyone gains 0.5 from the reform (spill-over); jurisdiction 0 another 2 + r
+                reform = (0.5 + (2.0 + replicate) * (j == 0)) * after
+                rows.append(("control", replicate, step, j, population, base))
+                rows.append(("pilot", replicate, step, j, population, base + reform))
+    frame = pd.DataFrame(
+        rows, columns=["variant", "replicate", "step", "jurisdiction", "population", "x"]
+    )
+    result = pilot_effect(frame, [0], from_step=5, indicators=["x"]).iloc[0]
+    assert result["n"] == 3
+    assert result["effect"] == pytest.approx(3.0)  # 2 + mean of 0, 1, 2; the common 0.5 cancels
+    assert result["ci_low"] < 3.0 < result["ci_high"]
+    before = pilot_effect(frame, [0], from_step=0, indicators=["x"]).iloc[0]
+    assert before["effect"] == pytest.approx(
+        3.0 * 2 / 3
+    )  # a window from before the reform dilutes it
