@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import GovernanceModel, ModelParams
 from sim.events import Event, check_events
@@ -247,3 +249,32 @@ def test_jurisdiction_frame_sees_a_pilot_in_its_jurisdiction() -> None:
     last = model.jurisdiction_frame().query("step == 3").set_index("jurisdiction")
     assert last.loc[1, "complaint_rate"] == 0.0
     assert (last.drop(index=1)["complaint_rate"] > 0).all()
+
+
+_LOCAL_LEVERS = sorted(
+    set(REGIME_PRESETS["service"].model_dump())
+    - NATIONAL_LEVERS
+    - {
+        "enterprise_delivery_share",
+        "social_org_delivery_share",  # their sum is bounded too
+    }
+)
+
+
+@given(
+    lever=st.sampled_from(_LOCAL_LEVERS),
+    regime=st.sampled_from(sorted(REGIME_PRESETS)),
+    mapping=st.dictionaries(st.integers(0, 3), st.floats(0.0, 1.0), max_size=4),
+)
+@settings(max_examples=60, deadline=None)
+def test_lever_table_holds_the_mapping_where_named_and_the_preset_elsewhere(
+    lever: str, regime: str, mapping: dict[int, float]
+) -> None:
+    params = _small(regime=regime, levers={lever: mapping})
+    table = LeverTable.build(params)
+    preset = getattr(REGIME_PRESETS[regime], lever)
+    assert table.values[lever].tolist() == [mapping.get(j, preset) for j in range(4)]
+    assert getattr(table.national, lever) == preset
+    uniform = len(set(table.values[lever].tolist())) == 1
+    assert (lever in table.uniform) == uniform
+    assert isinstance(table.local(lever), float) == uniform
