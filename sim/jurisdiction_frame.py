@@ -129,8 +129,8 @@ def _citizen_sums(model: GovernanceModel, where: np.ndarray, n_j: int) -> np.nda
     return block @ members.T
 
 
-def jurisdiction_table(rows: list[np.ndarray]) -> pd.DataFrame:
-    """Stack recorded ``J x K`` tables (one per step, from step 0) into a long frame.
+def jurisdiction_table(rows: list[tuple[int, np.ndarray]]) -> pd.DataFrame:
+    """Stack recorded ``(step, J x K table)`` pairs into a long frame.
 
     Columns ``step``, ``jurisdiction`` and one per indicator of
     :data:`JURISDICTION_INDICATORS`; one row per step and jurisdiction.
@@ -138,10 +138,10 @@ def jurisdiction_table(rows: list[np.ndarray]) -> pd.DataFrame:
     names = list(JURISDICTION_INDICATORS)
     if not rows:
         return pd.DataFrame(columns=["step", "jurisdiction", *names])
-    n_j = rows[0].shape[0]
-    data = np.concatenate(rows)
+    n_j = rows[0][1].shape[0]
+    data = np.concatenate([table for _, table in rows])
     frame = pd.DataFrame(data, columns=names)
     frame.insert(0, "jurisdiction", np.tile(np.arange(n_j), len(rows)))
-    frame.insert(0, "step", np.repeat(np.arange(len(rows)), n_j))
+    frame.insert(0, "step", np.repeat(np.array([step for step, _ in rows], dtype=np.int64), n_j))
     frame["population"] = frame["population"].astype(np.int64)
     return frame

@@ -154,7 +154,8 @@ class GovernanceModel(mesa.Model):
         resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
-        self._jurisdiction_rows: list[np.ndarray] = [record_jurisdictions(self)]
+        self._jurisdiction_rows: list[tuple[int, np.ndarray]] = []
+        self._record_jurisdictions()
 
     def _create_agents(self) -> None:
         for i in range(len(self.citizens)):
@@ -186,7 +187,7 @@ class GovernanceModel(mesa.Model):
                 phase(self)
         self.indicator_snapshot = take_snapshot(self)
         self.datacollector.collect(self)
-        self._jurisdiction_rows.append(record_jurisdictions(self))
+        self._record_jurisdictions()
 
     @property
     def indicators(self) -> dict[str, float]:
@@ -207,12 +208,18 @@ class GovernanceModel(mesa.Model):
         frame.index = pd.RangeIndex(len(frame), name="step")
         return frame
 
+    def _record_jurisdictions(self) -> None:
+        every = self.params.metrics.jurisdictions_every
+        if every and self.steps % every == 0:
+            self._jurisdiction_rows.append((self.steps, record_jurisdictions(self)))
+
     def jurisdiction_frame(self) -> pd.DataFrame:
         """Indicators per jurisdiction recorded so far: one row per step and jurisdiction.
 
         Columns ``step``, ``jurisdiction`` and those of
         :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS` (pilot scope: compare a
-        pilot jurisdiction with its neighbours).
+        pilot jurisdiction with its neighbours). Recorded at steps 0, k, 2k ... for
+        ``k = metrics.jurisdictions_every`` (every step by default).
         """
         return jurisdiction_table(self._jurisdiction_rows)
 

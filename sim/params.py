@@ -365,6 +365,12 @@ class MetricsParams(Block):
         ge=1,
         description="Steps between recomputing satisfaction_gini (it sorts the citizens); 1 = every step.",
     )
+    jurisdictions_every: int = Field(
+        1,
+        ge=0,
+        description="Steps between recording the indicators per jurisdiction (model.jurisdiction_frame, "
+        "jurisdictions.parquet); 0 = never.",
+    )
 
 
 class ModelParams(BaseModel):

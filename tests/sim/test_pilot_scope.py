@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -278,3 +279,19 @@ def test_lever_table_holds_the_mapping_where_named_and_the_preset_elsewhere(
     uniform = len(set(table.values[lever].tolist())) == 1
     assert (lever in table.uniform) == uniform
     assert isinstance(table.local(lever), float) == uniform
+
+
+@pytest.mark.parametrize(("every", "steps"), [(3, [0, 3, 6]), (0, [])])
+def test_jurisdiction_indicators_are_recorded_every_k_steps(every: int, steps: list[int]) -> None:
+    model = GovernanceModel(
+        _small(metrics={"jurisdictions_every": every}), rng=1, agent_views=False
+    )
+    model.run(7)
+    frame = model.jurisdiction_frame()
+    assert sorted(set(frame["step"])) == steps
+    assert list(frame.columns) == ["step", "jurisdiction", *JURISDICTION_INDICATORS]
+    if steps:  # a recorded step holds that step's state
+        full = GovernanceModel(_small(), rng=1, agent_views=False)
+        full.run(7)
+        expected = full.jurisdiction_frame().query("step in @steps").reset_index(drop=True)
+        pd.testing.assert_frame_equal(frame, expected)
