@@ -29,7 +29,7 @@ lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 reference: install
-	$(BIN)/govsim reference --out docs/CONFIG_REFERENCE.md
+	$(BIN)/govsim reference --out docs/CONFIG_REFERENCE.md --overwrite
 
 clean:
 	rm -rf results .pytest_cache .ruff_cache

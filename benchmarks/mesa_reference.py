@@ -54,6 +54,15 @@ class ReferenceCitizen(CellAgent):
         satisfaction: float,
         trust: float,
         fairness: float,
+        expectation: float,
+        integrity: float,
+        procedural: float,
+        report: float,
+        has_report: bool,
+        coerced: bool,
+        complained: bool,
+        answered: bool,
+        silenced: bool,
     ) -> None:
         super().__init__(model)
         self.cell = cell
@@ -64,6 +73,15 @@ class ReferenceCitizen(CellAgent):
         self.satisfaction = satisfaction
         self.trust = trust
         self.fairness = fairness
+        self.expectation = expectation
+        self.integrity = integrity
+        self.procedural = procedural
+        self.report = report
+        self.has_report = has_report
+        self.coerced = coerced
+        self.complained = complained
+        self.answered = answered
+        self.silenced = silenced
         self.share = 0.0
         self.payoff = 0.0
         self.next_cooperate = cooperate
@@ -128,26 +146,44 @@ class ReferenceCitizen(CellAgent):
 
     # --- satisfaction and trust ----------------------------------------------------
     def form_trust(self) -> None:
-        """Satisfaction toward service net of harm, trust toward its weighted target."""
+        """Integrity belief, satisfaction against expectation, procedural justice, trust."""
         p = self.model.trust_params
-        target_sat = min(max(self.coverage - p["harm_weight"] * self.harm, 0.0), 1.0)
+        # what the published spending report shows, seen with probability transparency
+        seen = self.random.random() < self.model.transparency and self.has_report
+        belief = self.integrity
+        if seen:
+            belief += p["observation_rate"] * (self.report - belief)
+        belief += p["belief_decay"] * (p["prior_integrity"] - self.integrity)
+        self.integrity = min(max(belief, 0.0), 1.0)
+        # expectation-disconfirmation
+        quality = min(max(self.coverage - p["harm_weight"] * self.harm, 0.0), 1.0)
+        surprise = quality - self.expectation
+        target_sat = min(max(quality + p["disconfirmation_weight"] * surprise, 0.0), 1.0)
         self.satisfaction += p["satisfaction_rate"] * (target_sat - self.satisfaction)
+        self.satisfaction = min(max(self.satisfaction, 0.0), 1.0)
+        self.expectation += p["expectation_rate"] * surprise
+        # procedural justice from own and neighbours' experiences
         neighbours = self.neighbours
+        around_coerced = sum(n.coerced for n in neighbours) / max(len(neighbours), 1)
+        unfair = self.coerced + (self.complained and not self.answered) + self.silenced
+        unfair = min(unfair + p["vicarious_weight"] * around_coerced, 1.0)
+        pj = self.procedural
+        step = p["procedural_rate"] * (self.answered * (1.0 - pj) - unfair * pj)
+        step += p["procedural_recovery"] * (p["procedural_baseline"] - pj)
+        self.procedural = min(max(pj + step, 0.0), 1.0)
+        # trust toward the weighted mix
         around = sum(n.trust for n in neighbours) / len(neighbours) if neighbours else self.trust
-        weights = (
-            p["weight_satisfaction"]
-            + p["weight_fairness"]
-            + p["weight_transparency"]
-            + p["weight_neighbours"]
-        )
+        names = ("satisfaction", "fairness", "integrity", "procedural", "neighbours")
+        weights = sum(p[f"weight_{name}"] for name in names)
         mix = (
-            p["weight_satisfaction"] * self.satisfaction
+            p["weight_neighbours"] * around
+            + p["weight_satisfaction"] * self.satisfaction
+            + p["weight_integrity"] * self.integrity
+            + p["weight_procedural"] * self.procedural
             + p["weight_fairness"] * self.fairness
-            + p["weight_transparency"] * self.model.transparency
-            + p["weight_neighbours"] * around
         )
         target = mix / weights if weights > 0 else self.trust
-        target = min(max(target - p["coercion_penalty"] * self.model.coercion, 0.0), 1.0)
+        target = min(max(target, 0.0), 1.0)
         self.next_trust = self.trust + p["trust_rate"] * (target - self.trust)
 
     def advance(self) -> None:
@@ -208,11 +244,13 @@ class MesaReference(mesa.Model):
 
         ``trust`` defaults to the model's trust switch; co-production follows its switch.
         """
-        from sim.phases.trust import fairness  # the per-jurisdiction input, not the rule
+        # the per-jurisdiction inputs, not the rule
+        from sim.phases.trust import fairness, value_for_money
 
         cit = model.citizens
         p = model.params
         fair = fairness(model)
+        report, has_report = value_for_money(model)
         citizens = [
             {
                 "cooperate": bool(cit.cooperate[i]),
@@ -222,6 +260,15 @@ class MesaReference(mesa.Model):
                 "satisfaction": float(cit.satisfaction[i]),
                 "trust": float(cit.trust[i]),
                 "fairness": float(fair[cit.jurisdiction[i]]),
+                "expectation": float(cit.expectation[i]),
+                "integrity": float(cit.perceived_integrity[i]),
+                "procedural": float(cit.procedural[i]),
+                "report": float(report[cit.jurisdiction[i]]),
+                "has_report": bool(has_report[cit.jurisdiction[i]]),
+                "coerced": bool(cit.coerced[i]),
+                "complained": bool(cit.complained[i]),
+                "answered": bool(cit.answered[i]),
+                "silenced": bool(cit.silenced[i]),
             }
             for i in range(len(cit))
         ]

@@ -15,15 +15,16 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from experiments.errors import UserError, nearest
-from experiments.sweep.spec import SweepSpec
+from experiments.errors import UserError, nearest, show
+from experiments.sweep.spec import MAX_SWEEP_RUNS, SweepSpec
+from experiments.yaml_input import load_yaml
 from sim.events import Event, check_events
 from sim.params import ModelParams
+from sim.strict import StrictBlock
 
 __all__ = [
     "ExperimentConfig",
@@ -38,10 +39,8 @@ __all__ = [
 BASELINE = "baseline"
 
 
-class RunSpec(BaseModel):
+class RunSpec(StrictBlock):
     """How long to run, how many replicates, from which root seed."""
-
-    model_config = ConfigDict(extra="forbid")
 
     steps: int = Field(200, ge=1, le=1_000_000, description="Steps per run.")
     replicates: int = Field(
@@ -54,10 +53,8 @@ class RunSpec(BaseModel):
     )
 
 
-class ExperimentConfig(BaseModel):
+class ExperimentConfig(StrictBlock):
     """A validated experiment: run settings, base model, timeline and named variants."""
-
-    model_config = ConfigDict(extra="forbid")
 
     run: RunSpec = Field(default_factory=RunSpec)
     model: ModelParams = Field(default_factory=ModelParams)
@@ -74,6 +71,18 @@ class ExperimentConfig(BaseModel):
         "with replicates (see docs/SWEEPS.md).",
     )
 
+    @model_validator(mode="after")
+    def _sweep_size(self) -> Self:
+        if self.sweep is not None:
+            replicates = self.sweep.replicates or self.run.replicates
+            runs = self.sweep.point_count() * max(1, len(self.variants)) * replicates
+            if runs > MAX_SWEEP_RUNS:
+                raise ValueError(
+                    f"sweep: {show(runs)} runs (design points x variants x replicates), more "
+                    f"than the {MAX_SWEEP_RUNS:,} a sweep may plan; use fewer points or replicates"
+                )
+        return self
+
     def resolved_variants(self) -> dict[str, ExperimentConfig]:
         """Each variant as a complete config without variants (``baseline`` if none).
 
@@ -88,13 +97,13 @@ class ExperimentConfig(BaseModel):
         base = self.model_dump(mode="json", exclude={"variants"})
         resolved = {}
         for name, overrides in self.variants.items():
-            prefix = f"variants.{name}"
+            prefix = f"variants.{_short(name)}"
             if not isinstance(overrides, Mapping):
                 raise UserError(f"{prefix}: must be a mapping of dotted keys to values")
             for key in overrides:
-                if key.split(".")[0] not in ("model", "events", "run"):
+                if str(key).split(".")[0] not in ("model", "events", "run"):
                     raise UserError(
-                        f"{prefix}.{key}: variant keys start with model., run. or events"
+                        f"{prefix}.{_short(str(key))}: variant keys start with model., run. or events"
                     )
             raw = apply_overrides(base, overrides.items(), where=prefix)
             resolved[name] = _validate(raw, prefix=prefix)
@@ -118,13 +127,10 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> ExperimentCo
         For a missing or malformed file, an unknown key, a wrong type or a value
         out of range, with the field path and what is allowed.
     """
+    from experiments.inputfile import read_text_input
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"config file not found: {path}") from None
-    except OSError as error:
-        raise UserError(f"cannot read config {path}: {error.strerror}") from None
+    text = read_text_input(path, "config")  # a regular file, size-capped: never reads forever
     return load_config_text(text, overrides, source=str(path))
 
 
@@ -132,13 +138,7 @@ def load_config_text(
     text: str, overrides: Sequence[str] = (), source: str = "<config>"
 ) -> ExperimentConfig:
     """Like :func:`load_config`, from YAML text."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise UserError(f"{source}: malformed YAML{where}: {problem}") from None
+    raw = load_yaml(text, source)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -161,11 +161,10 @@ def parse_set_options(options: Iterable[str]) -> list[tuple[str, Any]]:
     for option in options:
         key, sep, value = option.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"--set {option!r}: expected key.path=value, e.g. model.levers.fine=3")
-        try:
-            parsed.append((key.strip(), yaml.safe_load(value)))
-        except yaml.YAMLError:
-            raise UserError(f"--set {option!r}: the value is not valid YAML") from None
+            raise UserError(
+                f"--set {show(option)}: expected key.path=value, e.g. model.levers.fine=3"
+            )
+        parsed.append((key.strip(), load_yaml(value, source=f"--set {show(option)}")))
     return parsed
 
 
@@ -179,7 +178,14 @@ def apply_overrides(
     """
     data = copy.deepcopy(dict(raw))
     for key, value in overrides:
+        if not isinstance(key, str):
+            raise UserError(f"{where} {show(key)}: keys are dotted names such as model.regime")
         parts = key.split(".")
+        if not all(part.strip() for part in parts):
+            raise UserError(
+                f"{where} {_short(key)!r}: every part of a dotted key needs a name "
+                "(e.g. model.levers.fine)"
+            )
         node = data
         for depth, part in enumerate(parts[:-1]):
             child = node.get(part)
@@ -187,10 +193,31 @@ def apply_overrides(
                 child = node[part] = {}
             if not isinstance(child, dict):
                 path = ".".join(parts[: depth + 1])
-                raise UserError(f"{where} {key}: {path} is a value, not a block of keys")
+                raise UserError(
+                    f"{where} {_short(key)}: {_short(path)} is a value, not a block of keys"
+                )
             node = child
-        node[parts[-1]] = value
+        _set(node, parts[-1], value, tuple(parts))
     return data
+
+
+def _set(node: dict[str, Any], name: str, value: Any, loc: tuple[str, ...]) -> None:
+    """``node[name] = value``, merging a mapping into a block of the schema key by key.
+
+    So a variant ``{model: {regime: service}}`` changes the regime and keeps the
+    rest of the model block, as ``{model.regime: service}`` does; a mapping that is
+    itself a value (``services.spillover``) is replaced.
+    """
+    existing = node.get(name)
+    if (
+        isinstance(value, Mapping)
+        and isinstance(existing, dict)
+        and _fields_at(ExperimentConfig, loc)
+    ):
+        for key, item in value.items():
+            _set(existing, key, item, (*loc, str(key)))
+        return
+    node[name] = copy.deepcopy(value)
 
 
 def _validate(raw: dict[str, Any], prefix: str) -> ExperimentConfig:
@@ -198,11 +225,18 @@ def _validate(raw: dict[str, Any], prefix: str) -> ExperimentConfig:
         config = ExperimentConfig.model_validate(raw)
     except ValidationError as error:
         raise UserError(format_validation_error(error, prefix)) from None
+    where = f"{prefix}: " if prefix else ""
     try:
         check_events(config.model, config.events)
     except ValueError as error:
-        where = f"{prefix}: " if prefix else ""
         raise UserError(f"invalid config:\n  {where}{error}") from None
+    for n, event in enumerate(config.events):
+        if event.step > config.run.steps:
+            raise UserError(
+                f"invalid config:\n  {where}events[{n}].step: {show(event.step)} is after the last "
+                f"step (run.steps = {config.run.steps}), so the event would never happen; "
+                f"allowed: 0 to {config.run.steps}"
+            )
     return config
 
 
@@ -210,10 +244,10 @@ def format_validation_error(error: ValidationError, prefix: str = "") -> str:
     """One line per problem: ``field.path: message (allowed / did you mean)``."""
     lines = []
     for problem in error.errors():
-        loc = [str(part) for part in problem["loc"]]
-        path = ".".join(loc) or "(top level)"
+        loc = [_short(str(part)) for part in problem["loc"]]
+        path = ".".join(loc)  # empty for a rule over the whole config: its message names fields
         if prefix:
-            path = f"{prefix}: {path}"
+            path = f"{prefix}: {path}" if path else prefix
         message = problem["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
@@ -230,9 +264,14 @@ def format_validation_error(error: ValidationError, prefix: str = "") -> str:
             and problem["type"] not in ("missing",)
             and not isinstance(problem["input"], dict | list)
         ):
-            message += f" (got {problem['input']!r})"
-        lines.append(f"{path}: {message}")
+            message += f" (got {show(problem['input'])})"
+        lines.append(f"{path}: {message}" if path else message)
     return "invalid config:\n  " + "\n  ".join(lines)
+
+
+def _short(name: str) -> str:
+    """A user's key, cut to a readable length for a message."""
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 def _fields_at(cls: type[BaseModel], loc: Sequence[Any]) -> list[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["UserError", "nearest"]
+from sim.strict import show
+
+__all__ = ["UserError", "nearest", "show"]
 
 
 class UserError(Exception):
@@ -21,5 +23,7 @@ def nearest(name: str, allowed: Iterable[str]) -> str | None:
     >>> nearest("inspection_probabilty", ["fine", "inspection_probability"])
     'inspection_probability'
     """
+    if len(name) > 200:  # no valid name is that long; difflib would take a while to say so
+        return None
     matches = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
     return matches[0] if matches else None

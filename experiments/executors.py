@@ -7,8 +7,13 @@ is one too) without changing how it submits runs.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +30,7 @@ __all__ = [
     "default_workers",
     "local_executor",
     "open_executor",
+    "watch_parent",
 ]
 
 
@@ -60,7 +66,60 @@ def local_executor(workers: int) -> Executor:
         return InProcessExecutor()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sim", "experiments.runner"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def watch_parent(parent_pid: int, interval: float = 0.5) -> None:
+    """Pool-worker initializer: exit as soon as the process that made the pool is gone.
+
+    Without it, killing only the parent (``kill -9``) leaves workers computing
+    their current run to the end. Two guards: on Linux the kernel kills the worker
+    when its own parent (the forkserver, which exits with the main process) dies
+    (``PR_SET_PDEATHSIG``); everywhere a daemon thread checks every ``interval``
+    seconds that the main process is alive and that the worker was not reparented.
+    """
+    _kill_me_with_my_parent()
+    original = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != original or not _alive(parent_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="govsim-parent-watch", daemon=True).start()
+
+
+def _kill_me_with_my_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # the thread below still guards
+        pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a killed process not yet reaped by its parent counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: the signal check above is all we have
+    return state not in (b"Z", b"X")
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.analysis import KEY_INDICATORS, final_state_summary
+from experiments.codebook import write_codebook, write_parquet
 from experiments.config import ExperimentConfig
+from experiments.drift import drift_summary, indicator_drift
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import RunTask, execute_run_tables
 from experiments.seeds import stream_seeds
+from experiments.tidy import varying_parameters
 
 __all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_task_tables", "run_tasks"]
 
@@ -30,6 +33,7 @@ class ExperimentResult:
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     files: list[Path]
+    drift: pd.DataFrame | None = None
     jurisdictions: pd.DataFrame | None = None  # per step and jurisdiction (pilot scope)
 
 
@@ -90,8 +94,11 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run every variant and replicate; write timeseries, manifest, summary and figure.
 
-    Files in ``out``: ``timeseries.parquet``, ``jurisdictions.parquet`` (the same
-    runs' indicators per step and jurisdiction), ``summary.csv``, ``manifest.json``,
+    Files in ``out``: ``timeseries.parquet`` (one tidy table: identifiers, the
+    values of the parameters that differ between variants, step, indicators; its
+    schema carries the codebook), ``jurisdictions.parquet`` (the same runs'
+    indicators per step and jurisdiction), ``summary.csv``, ``drift.csv``
+    (:mod:`experiments.drift`), ``codebook.json``, ``manifest.json``,
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
     whole experiment succeeds.
     """
@@ -106,9 +113,21 @@ def run_experiment(
         else:
             frame, jurisdictions = run_task_tables(tasks, workers)
         summary = final_state_summary(frame, KEY_INDICATORS)
-        frame.to_parquet(staging / "timeseries.parquet", index=False)
-        jurisdictions.to_parquet(staging / "jurisdictions.parquet", index=False)
+        frame = _with_parameters(frame, config)
+        write_parquet(frame, staging / "timeseries.parquet")
+        write_parquet(jurisdictions, staging / "jurisdictions.parquet")
         summary.to_csv(staging / "summary.csv", index=False)
+        drift = indicator_drift(frame)  # is the final state a steady state?
+        drift.to_csv(staging / "drift.csv", index=False)
+        write_codebook(
+            {
+                "timeseries.parquet": list(frame.columns),
+                "jurisdictions.parquet": list(jurisdictions.columns),
+                "summary.csv": list(summary.columns),
+                "drift.csv": list(drift.columns),
+            },
+            staging / "codebook.json",
+        )
         figures = plot_timeseries(frame, staging / "figures" / "indicators")
         manifest = {
             "kind": "run",
@@ -129,12 +148,27 @@ def run_experiment(
             "started": started.isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "workers": workers,
+            "drift": drift_summary(drift),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    files = [out / "timeseries.parquet", out / "jurisdictions.parquet"]
-    files += [out / "summary.csv", out / "manifest.json"]
+    files = [out / "timeseries.parquet", out / "jurisdictions.parquet", out / "summary.csv"]
+    files += [out / "drift.csv", out / "manifest.json", out / "codebook.json"]
     files += [out / "figures" / f.name for f in figures]
-    return ExperimentResult(frame, summary, files, jurisdictions)
+    return ExperimentResult(frame, summary, files, drift, jurisdictions)
+
+
+def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFrame:
+    """``frame`` with a column per parameter that differs between variants, after ``step``."""
+    varying = varying_parameters(config.resolved_variants())
+    keys = list(next(iter(varying.values()), {}))
+    if not keys:
+        return frame
+    at = frame.columns.get_loc("step") + 1
+    columns = {
+        key: frame["variant"].map({v: values[key] for v, values in varying.items()}) for key in keys
+    }
+    head, tail = frame.iloc[:, :at], frame.iloc[:, at:]
+    return pd.concat([head, pd.DataFrame(columns), tail], axis=1)
 
 
 def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -115,11 +115,11 @@ def snapshot_task(
         task = run_task_from_manifest(_read_manifest(folder), variant)
         frame = pd.read_parquet(folder / "timeseries.parquet")
         stored = frame[(frame["variant"] == task.variant) & (frame["replicate"] == task.replicate)]
-        final = (
-            stored.drop(columns=["variant", "replicate", "seed", "step"]).iloc[-1].to_dict()
-            if len(stored)
-            else {}
-        )
+        from sim.indicators import INDICATORS
+
+        # indicators only: the rows also carry identifiers and parameter columns
+        indicators = [c for c in stored.columns if c in INDICATORS]
+        final = stored[indicators].iloc[-1].to_dict() if len(stored) else {}
         return task, final
 
     from experiments.config import ExperimentConfig
@@ -218,9 +218,11 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not path.is_file():
         raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
+    from experiments.inputfile import read_text_input
+
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+        manifest = json.loads(read_text_input(path, "manifest"))  # never a pipe or a huge file
+    except json.JSONDecodeError as error:
         raise UserError(f"{path}: unreadable ({error})") from None
     if not isinstance(manifest, dict):
         raise UserError(f"{path}: not a govsim manifest")

@@ -11,6 +11,11 @@ and the dashboard all see the same numbers the vectorised phases change.
 >>> citizen.trust = 0.25
 >>> float(model.citizens.trust[citizen.index])
 0.25
+
+The population is fixed when the model is built (its size is a parameter, and
+every phase works on whole arrays): ``agent.remove()``, creating an agent and
+``agent.step()`` (so ``model.agents.shuffle_do("step")``) raise
+:class:`FixedPopulationError` with what to do instead. See ``docs/MESA.md``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,18 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["Citizen", "Enterprise", "Government", "SocialOrganization"]
+__all__ = [
+    "ArrayAgent",
+    "Citizen",
+    "Enterprise",
+    "FixedPopulationError",
+    "Government",
+    "SocialOrganization",
+]
+
+
+class FixedPopulationError(RuntimeError):
+    """An agent was added, removed or stepped on its own; govsim's actors act as arrays."""
 
 
 class Row:
@@ -55,9 +71,52 @@ class ArrayAgent(mesa.Agent):
 
     model: GovernanceModel
 
-    def __init__(self, model: GovernanceModel, index: int) -> None:
+    def __init__(self, model: GovernanceModel, index: int | None = None) -> None:
+        # index has a default only so that Mesa's create_agents(model, n) reaches this message
+        if index is None or not getattr(model, "_making_views", False):
+            # a new agent would have no row in the arrays the phases update
+            raise FixedPopulationError(
+                f"cannot create a {type(self).__name__}: the model's agents are views onto "
+                "its arrays, one per actor, made when the model is built. For another "
+                "population size build a new model, e.g. GovernanceModel(citizens=N)"
+            )
         super().__init__(model)
         self.index = index
+
+    def remove(self) -> None:
+        """Refused: removing one actor would leave its row in every array and phase.
+
+        Raises
+        ------
+        FixedPopulationError
+            Always. To take actors out of play, change their state (e.g. a
+            citizen's ``jail_term``) or build a model with fewer of them.
+        """
+        raise FixedPopulationError(
+            f"cannot remove {self!r}: the model's agents are views onto its arrays and the "
+            "population is fixed when the model is built. Change the actor's state instead, "
+            "or build a new model with fewer actors (e.g. GovernanceModel(citizens=N))"
+        )
+
+    def step(self) -> None:
+        """Refused: actors act together in the model's vectorised phases.
+
+        Raises
+        ------
+        FixedPopulationError
+            Always; ``model.agents.shuffle_do("step")`` therefore raises too.
+            Call ``model.step()``, which runs every phase for all actors at once.
+        """
+        raise FixedPopulationError(
+            f"{type(self).__name__}.step: govsim's agents do not step one by one; every phase "
+            "acts on all actors at once. Call model.step() (agents.shuffle_do('step') has no "
+            "per-agent meaning here)"
+        )
+
+    @property
+    def cell(self) -> Any:
+        """The cell of this agent's node in :attr:`sim.GovernanceModel.grid` (Mesa's network space)."""
+        return self.model.grid[self.node]
 
     @property
     def node(self) -> int:

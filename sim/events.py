@@ -4,7 +4,7 @@ An event at step ``t`` takes effect at the start of the ``t``-th call to
 ``step()`` (step 0: when the model is built), so row ``t`` of the indicators is
 the first to show it. ``set`` takes dotted keys of :class:`sim.ModelParams`
 (``levers.fine``, ``decentralization``, ``regime``, ``mechanisms.voice``,
-``trust.coercion_penalty`` ...); setting ``regime`` switches every lever to the
+``trust.weight_procedural`` ...); setting ``regime`` switches every lever to the
 new preset, keeping explicit lever overrides (a reform). Keys that fix the
 population or the graph cannot change during a run.
 """
@@ -16,10 +16,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from sim.lever_table import LeverTable
 from sim.params import ModelParams
+from sim.strict import StrictBlock, show
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -30,6 +31,8 @@ STRUCTURAL_KEYS: tuple[str, ...] = (
     "citizens",
     "enterprises",
     "social_orgs",
+    "enterprises_per_1000",
+    "social_orgs_per_1000",
     "jurisdictions",
     "network",
     "services.domains",
@@ -47,7 +50,7 @@ STRUCTURAL_KEYS: tuple[str, ...] = (
 )
 
 
-class Shock(BaseModel):
+class Shock(StrictBlock):
     """A one-off change of the world rather than of policy.
 
     ``demand``: multiply demand for ``domain`` (in ``jurisdiction``, or everywhere)
@@ -55,8 +58,6 @@ class Shock(BaseModel):
     ``hardship``: multiply citizens' values by ``factor``, then add ``delta``,
     clipped to [0, 1].
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     kind: Literal["demand", "revenue", "trust", "hardship"]
     factor: float = Field(1.0, ge=0.0)
@@ -71,10 +72,8 @@ class Shock(BaseModel):
         return self
 
 
-class Event(BaseModel):
+class Event(StrictBlock):
     """One entry of the timeline."""
-
-    model_config = ConfigDict(extra="forbid")
 
     step: int = Field(ge=0, description="Step at whose start the event takes effect.")
     set: dict[str, Any] = Field(
@@ -102,24 +101,29 @@ def apply_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelPar
         for fixed in STRUCTURAL_KEYS:
             if key == fixed or key.startswith(fixed + "."):
                 raise ValueError(
-                    f"{key!r} fixes the population or graph and cannot change during a run"
+                    f"{show(key)} fixes the population or graph and cannot change during a run"
                 )
         parts = key.split(".")
         node = data
         for part in parts[:-1]:
             if not isinstance(node.get(part), dict):
-                raise ValueError(f"unknown key {key!r}")
+                raise ValueError(f"unknown key {show(key)}")
             node = node[part]
         if parts[-1] not in node:
-            guess = difflib.get_close_matches(parts[-1], list(node), n=1, cutoff=0.6)
+            guess = (  # difflib is slow on a huge name, and nothing that long is close
+                difflib.get_close_matches(parts[-1], list(node), n=1, cutoff=0.6)
+                if len(parts[-1]) <= 200
+                else []
+            )
             hint = f"; did you mean {'.'.join([*parts[:-1], guess[0]])!r}?" if guess else ""
-            raise ValueError(f"unknown key {key!r}{hint}")
+            raise ValueError(f"unknown key {show(key)}{hint}")
         node[parts[-1]] = value
     try:
         return ModelParams.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg']} (got {p.get('input')!r})"
+            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg'].removeprefix('Value error, ')} "
+            f"(got {show(p.get('input'))})"
             for p in error.errors()
         )
         raise ValueError(problems) from None
@@ -141,7 +145,7 @@ def check_events(params: ModelParams, events: Iterable[Event]) -> None:
             if shock is not None:
                 if shock.domain is not None and shock.domain not in params.services.domains:
                     raise ValueError(
-                        f"shock.domain {shock.domain!r} is not one of {params.services.domains}"
+                        f"shock.domain {show(shock.domain)} is not one of {params.services.domains}"
                     )
                 if shock.jurisdiction is not None and shock.jurisdiction >= params.jurisdictions:
                     raise ValueError(

@@ -56,24 +56,43 @@ INDICATORS: dict[str, str] = {
     "unrest_rate": "Share of citizens actively rebelling (stability).",
     "jailed_rate": "Share of citizens in jail.",
     "complaint_rate": "Share of citizens who complained this step (voice).",
-    "service_coverage": "Mean share of citizens' service need that is met (service quality).",
+    "service_coverage": "Mean over citizens of exp(sum_d w_id min(0, log(x_jd / (standard n_id M_jd)))): "
+    "need-weighted geometric mean of the share of need met per domain, each capped at 1 "
+    "(a mix that misses needs costs at any budget).",
     "service_match": "Mean overlap of citizens' need shares with their jurisdiction's allocation shares.",
-    "responsiveness": "1 minus the mean gap between allocation shares and true demand shares.",
+    "responsiveness": "1 - population-weighted mean of 0.5 sum_d |a_jd - true_jd|: allocation shares "
+    "against true (drifting, shocked) demand shares.",
     "mean_harm": "Mean harm to citizens from enterprise violations.",
     "welfare": "Mean service utility sum_d n_d log(x_d / standard) minus harm.",
-    "governance_cost": "Government spending per citizen this step (money units).",
+    "governance_cost": "Cost of governing per citizen this step: spending other than refunds (money units).",
+    "cost_services": "Service delivery spending per citizen this step.",
+    "cost_administration": "Administration spending per citizen this step.",
+    "cost_programmes": "Programme spending (rewards, subsidies) per citizen this step.",
+    "cost_enforcement": "Enforcement spending (inspections) per citizen this step.",
+    "cost_policing": "Policing spending per citizen this step.",
+    "cost_platform": "Information platform spending per citizen this step.",
+    "cost_contracting": "Contracting (transaction) spending per citizen this step.",
+    "cost_monitoring": "Contract monitoring spending per citizen this step.",
+    "refunds_per_capita": "Revenue refunded to taxpayers above the reserve ceiling, per citizen this step.",
     "cost_effectiveness": "Service coverage per unit of governance cost (efficiency); 0 when nothing is spent.",
     "revenue_per_capita": "Government revenue per citizen this step.",
     "reserves_per_capita": "Government reserves per citizen after the step.",
     "jurisdiction_equity": "1 minus the Gini of provision per capita across jurisdictions.",
     "nongov_provision_share": "Share of service output delivered by enterprises and social organisations.",
+    "delivery_productivity": "Service output per money unit allocated to services: sum output / sum money "
+    "(after fixed costs, leakage, contract prices, shading, overload and volunteers).",
+    "quality_shading": "Output lost to quality shading / contracted output before shading (enterprises and social orgs).",
+    "provider_diversity": "Entropy of realised output shares of agencies, enterprises and social orgs / log 3.",
+    "decision_dispersion": "Entropy of the shares of service money allocated by each local government and the centre / log(J + 1).",
     "org_centralization": "Strength centralisation of the organisational collaboration network.",
-    "polycentricity": "Mean of (1 - org_centralization) and the non-government provision share.",
+    "polycentricity": "(provider_diversity + decision_dispersion + 1 - org_centralization) / 3: "
+    "who provides, who decides, who shares information, all realised.",
     "org_ties": "Number of active organisational ties.",
     "network_density": "Density of the organisational collaboration network.",
     "org_clustering": "Average clustering of the organisational network (every k steps).",
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
+    "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
 }
 
 
@@ -140,6 +159,7 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         _mean(cit.service_utility) - harm,
         network["org_clustering"],
         network["org_betweenness_centralization"],
+        _share(cit.rule_complying),
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
@@ -203,7 +223,8 @@ class IndicatorCollector(mesa.DataCollector):
     ``get_model_vars_dataframe``) or every ``_RESOLVE_EVERY`` steps (sooner if
     their copies exceed ``_RESOLVE_BYTES``), then appends
     the floats as they are: the same table, at a fraction of the cost. Once other
-    reporters are added, Mesa collects everything its own way.
+    reporters are added (:meth:`add_model_reporter`, :meth:`add_agent_reporter`,
+    :meth:`add_agenttype_reporter`, after construction), Mesa collects everything its own way.
     """
 
     def __init__(self) -> None:
@@ -232,6 +253,58 @@ class IndicatorCollector(mesa.DataCollector):
             column.extend(table[name])
         self._pending.clear()
         self._pending_bytes = 0
+
+    def add_model_reporter(self, name: str, reporter: Any) -> None:
+        """Collect one more model-level value at every step from now on.
+
+        ``reporter`` is anything Mesa's DataCollector takes (a function of the
+        model, an attribute name, ``[function, [args]]``). Steps recorded before
+        it was added hold None in its column, so the table stays rectangular.
+
+        Raises
+        ------
+        ValueError
+            When a reporter of that name exists (indicators included).
+        """
+        if name in self.model_reporters:
+            raise ValueError(f"add_model_reporter: a reporter named {name!r} exists already")
+        self.flush()
+        recorded = len(next(iter(self._model_vars.values()), []))
+        self.model_reporters[name] = reporter
+        self._model_vars[name] = [None] * recorded
+
+    def add_agent_reporter(self, name: str, reporter: Any) -> None:
+        """Collect one more agent-level value (Mesa's agent table) from the next step on.
+
+        ``reporter`` is an agent attribute name or a function of the agent; Mesa
+        asks every agent, so an attribute only citizens have belongs in
+        :meth:`add_agenttype_reporter`. Needs the model's agent views
+        (``agent_views=True``).
+
+        Raises
+        ------
+        ValueError
+            When an agent reporter of that name exists.
+        """
+        if name in self.agent_reporters:
+            raise ValueError(f"add_agent_reporter: a reporter named {name!r} exists already")
+        self.flush()
+        self._new_agent_reporter(name, reporter)
+
+    def add_agenttype_reporter(self, agent_type: type, name: str, reporter: Any) -> None:
+        """Collect one more value of the agents of one type (e.g. ``Citizen``) from the next step on.
+
+        Raises
+        ------
+        ValueError
+            When that type has a reporter of that name.
+        """
+        if name in self.agenttype_reporters.get(agent_type, {}):
+            raise ValueError(
+                f"add_agenttype_reporter: {agent_type.__name__} has a reporter named {name!r}"
+            )
+        self.flush()
+        self._new_agenttype_reporter(agent_type, name, reporter)
 
     def collect(self, model: GovernanceModel) -> None:
         """Record the model's current indicators (one row of the table)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.aggregate import by_jurisdiction
+from sim.fiscal import initial_reserves
 from sim.params import ModelParams
 from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState, split_by_level
 from sim.structure import jurisdiction_need_shares
@@ -138,7 +139,7 @@ def _affiliate(
 
 def initial_enterprises(params: ModelParams, rng: np.random.Generator) -> EnterpriseState:
     """Enterprises spread round-robin over jurisdictions, gains uniform on [low, high]."""
-    n = params.enterprises
+    n = params.enterprise_count
     comp = params.compliance
     jurisdiction = np.arange(n, dtype=np.int64) % params.jurisdictions
     gain = rng.uniform(comp.gain_low, comp.gain_high, n)
@@ -154,7 +155,7 @@ def initial_enterprises(params: ModelParams, rng: np.random.Generator) -> Enterp
 
 def initial_social_orgs(params: ModelParams, rng: np.random.Generator) -> SocialOrgState:
     """Social organisations round-robin over jurisdictions, then over domains."""
-    n = params.social_orgs
+    n = params.social_org_count
     n_j = params.jurisdictions
     jurisdiction = np.arange(n, dtype=np.int64) % n_j
     domain = (np.arange(n, dtype=np.int64) // n_j) % len(params.services.domains)
@@ -163,19 +164,26 @@ def initial_social_orgs(params: ModelParams, rng: np.random.Generator) -> Social
 
 
 def initial_governments(
-    params: ModelParams, citizens: CitizenState
+    params: ModelParams, citizens: CitizenState, enterprise_jurisdiction: np.ndarray
 ) -> tuple[GovernmentState, np.ndarray]:
-    """Governments perceiving the true initial demand; returns the state and initial reserves."""
+    """Governments perceiving the true initial demand; returns the state and initial reserves.
+
+    With ``fiscal.initial_reserves_per_capita`` unset, reserves start at a first
+    estimate of the fiscal steady state of the budget rule
+    (:func:`sim.fiscal.initial_reserves`), on a tax base of citizens' income plus
+    ``compliance.base_profit`` per enterprise; the model refines it after the
+    step-0 round (:func:`sim.phases.budget.settle_initial_reserves`).
+    """
     n_j = params.jurisdictions
     n_dom = len(params.services.domains)
     population = np.bincount(citizens.jurisdiction, minlength=n_j).astype(np.float64)
     true_share = jurisdiction_need_shares(citizens.jurisdiction, citizens.need, n_j)
     fiscal = params.fiscal
     if fiscal.initial_reserves_per_capita is None:
-        # steady state: spending_rate * reserves = one step's revenue (income tax only,
-        # as no profit has been made yet)
-        revenue = fiscal.tax_rate * by_jurisdiction(citizens.jurisdiction, citizens.income, n_j)
-        reserves = split_by_level(revenue, params.decentralization) / fiscal.spending_rate
+        base = by_jurisdiction(citizens.jurisdiction, citizens.income, n_j)
+        profit = max(params.compliance.base_profit, 0.0)
+        base = base + profit * np.bincount(enterprise_jurisdiction, minlength=n_j)
+        reserves = initial_reserves(params, population, base)
     else:
         reserves = split_by_level(
             fiscal.initial_reserves_per_capita * population, params.decentralization

@@ -10,8 +10,8 @@ The formulas are those of the national indicators restricted to the citizens
 (enterprises) of jurisdiction ``j``; the national value is the population-weighted
 mean of the citizens' rows. Two are specific to this table:
 
-* ``governance_cost``: the local government's spending plus the centre's
-  spending shared per capita, per citizen of ``j`` (assumption: the centre's
+* ``governance_cost``: the local government's spending other than refunds plus
+  the centre's such spending shared per capita, per citizen of ``j`` (assumption: the centre's
   own costs are not attributed to jurisdictions, so they are shared equally per
   citizen);
 * ``responsiveness``: ``1 - 0.5 sum_d |a_jd - true_jd|`` for the jurisdiction's
@@ -81,7 +81,7 @@ def record_jurisdictions(model: GovernanceModel) -> np.ndarray:
     money = gov.money
     allocated = money.sum(axis=1, keepdims=True)
     shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
-    spending = model.ledger.spending
+    spending = model.ledger.governance_cost  # spending other than refunds, as nationally
     table = np.empty((n_j, len(JURISDICTION_INDICATORS)))
     table[:, 0] = population
     table[:, 1] = sums[0]

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
+
+from sim.strict import StrictBlock, show
 
 __all__ = [
     "NATIONAL_LEVERS",
@@ -38,7 +33,7 @@ RegimeName = Literal["top_down", "regulatory", "service"]
 REGIME_NAMES: tuple[str, ...] = ("top_down", "regulatory", "service")
 
 
-class Levers(BaseModel):
+class Levers(StrictBlock):
     """A complete setting of the continuous policy levers.
 
     Attributes
@@ -47,8 +42,8 @@ class Levers(BaseModel):
         Share of the centre's own allocation that is one-size-fits-all (the national
         mean of perceived demand) rather than tailored to each jurisdiction.
     information_lag
-        Time constant, in steps, of governments' exponential updating of perceived
-        demand (decision lag, 决策滞后). 0 means instant.
+        Delay, in steps, with which reports of demand reach governments (decision
+        lag, 决策滞后). 0 means instant.
     information_noise
         Standard deviation of the observation error on demand shares.
     enterprise_delivery_share, social_org_delivery_share
@@ -66,18 +61,17 @@ class Levers(BaseModel):
         Cost, on the satisfaction scale, of filing a complaint ("at most one visit"
         reforms lower it).
     transparency
-        Openness of government (政务公开): lowers leakage of service money and lets
-        citizens see performance.
+        Openness of government (政务公开): lowers leakage of service money and is the
+        probability that a citizen sees how its money is spent.
     coercion
-        Reliance on force: enforcement capacity against unrest, and a trust penalty.
+        Reliance on force: police capacity against unrest, coercive contacts with
+        citizens (which cost trust through experience), policing cost, silenced voice.
     evaluation_growth, evaluation_satisfaction, evaluation_environment
         Weights of officials' performance evaluation (绩效考核).
     intergovernmental_cooperation
         Strength of cooperation between local governments (府际治理): the share of
         cross-border spill-overs that local governments take into account.
     """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     allocation_centralization: float = Field(
         ge=0.0,
@@ -87,7 +81,7 @@ class Levers(BaseModel):
     information_lag: float = Field(
         ge=0.0,
         le=1000.0,
-        description="Time constant (steps) of governments' updating of perceived demand; 0 is instant.",
+        description="Delay (steps) with which reports of demand reach governments; 0 is instant.",
     )
     information_noise: float = Field(
         ge=0.0, le=1.0, description="Standard deviation of the observation error on demand shares."
@@ -118,12 +112,12 @@ class Levers(BaseModel):
     transparency: float = Field(
         ge=0.0,
         le=1.0,
-        description="Openness of government: curbs leakage, informs the centre, raises trust.",
+        description="Openness of government: curbs leakage, informs the centre, lets citizens see spending.",
     )
     coercion: float = Field(
         ge=0.0,
         le=1.0,
-        description="Reliance on force: police capacity against unrest, trust penalty, silenced voice.",
+        description="Reliance on force: police capacity and contacts, policing cost, silenced voice.",
     )
     evaluation_growth: float = Field(
         ge=0.0, description="Weight of growth in officials' performance evaluation."
@@ -161,10 +155,23 @@ class Levers(BaseModel):
 NATIONAL_LEVERS: frozenset[str] = frozenset({"allocation_centralization"})
 
 
-class _OverridesBase(BaseModel):
-    """Checks each value against its lever's bounds; national levers take one number."""
+class _OverridesBase(StrictBlock):
+    """Checks each value against its lever's bounds; national levers take one number.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Strict like every block (no unknown keys, finite floats); a value is a number
+    or a mapping of numbers, never a boolean or text.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for where, number in items:
+            if isinstance(number, bool | str | bytes):
+                what = "a boolean" if isinstance(number, bool) else "text"
+                at = "" if where is None else f" (jurisdiction {show(where)})"
+                raise ValueError(f"must be a number, not {what}{at} (got {show(number)})")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -6,6 +6,7 @@ module in :mod:`sim.phases` for its equation and source.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,6 +14,7 @@ import mesa
 import networkx as nx
 import numpy as np
 import pandas as pd
+from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
 from sim.events import Event, apply_event, apply_settings, check_events
@@ -31,6 +33,8 @@ from sim.initialisation import (
 from sim.jurisdiction_frame import jurisdiction_table, record_jurisdictions
 from sim.lever_table import LeverTable
 from sim.levers import Levers
+from sim.mesa_space import network_space
+from sim.model_kwargs import merge_model_kwargs
 from sim.network import (
     NodeIds,
     build_collaboration_graph,
@@ -42,10 +46,14 @@ from sim.network import (
 from sim.params import ModelParams
 from sim.phases import PHASES
 from sim.phases.allocation import allocate_budgets
+from sim.phases.budget import settle_initial_reserves
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
+from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
+from sim.phases.trust import initial_beliefs
 from sim.state import Ledger
+from sim.strict import show
 from sim.structure import refresh_structure, track_structure
 
 __all__ = ["GovernanceModel"]
@@ -66,6 +74,13 @@ class GovernanceModel(mesa.Model):
     agent_views
         Create one Mesa agent per actor (views onto the arrays). Switch off for
         very large runs that never look at individual agents.
+    **overrides
+        Any :class:`~sim.params.ModelParams` field as a flat keyword
+        (``citizens=100, regime="service"``), or a dotted path into a block
+        (``**{"levers.fine": 3.0}``), applied on top of ``params``; this is how
+        ``mesa.batch_run`` and SolaraViz pass parameters (see
+        :mod:`sim.model_kwargs` and ``docs/MESA.md``). A keyword that contradicts
+        a value ``params`` sets raises ``TypeError``.
 
     Examples
     --------
@@ -76,6 +91,8 @@ class GovernanceModel(mesa.Model):
     [0, 1, 2, 3, 4, 5]
     >>> bool(0.0 <= frame["mean_trust"].iloc[-1] <= 1.0)
     True
+    >>> GovernanceModel(citizens=100, regime="top_down", rng=1).params.citizens
+    100
     """
 
     def __init__(
@@ -85,9 +102,12 @@ class GovernanceModel(mesa.Model):
         rng: int | np.random.Generator | None = None,
         events: Iterable[Event | Mapping[str, Any]] = (),
         agent_views: bool = True,
+        **overrides: Any,
     ) -> None:
         super().__init__(rng=rng)
-        if params is None:
+        if overrides:
+            params = merge_model_kwargs(params, overrides)
+        elif params is None:
             params = ModelParams()
         elif not isinstance(params, ModelParams):
             params = ModelParams.model_validate(params)
@@ -105,6 +125,7 @@ class GovernanceModel(mesa.Model):
         self.phase_cache: dict[str, Any] = {}
         self._org_ties_dirty = False
         self._graph: nx.Graph | None = None
+        self._grid: Network | None = None
 
         p = self.params
         self.domain_index: dict[str, int] = {d: i for i, d in enumerate(p.services.domains)}
@@ -117,7 +138,10 @@ class GovernanceModel(mesa.Model):
         self.citizens, self.jurisdiction_profiles = initial_citizens(
             p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
         )
-        self.governments, reserves = initial_governments(p, self.citizens)
+        initial_beliefs(self.citizens, p.trust)
+        self.governments, reserves = initial_governments(
+            p, self.citizens, self.enterprises.jurisdiction
+        )
         self.jurisdiction_need = self.governments.perceived_local.copy()
         self.ledger = Ledger(reserves)
         self.org_ties = build_org_ties(
@@ -127,7 +151,11 @@ class GovernanceModel(mesa.Model):
             p.network_evolution.initial_weight,
             self.levers.intergovernmental_cooperation,
         )
-        self.node_ids = NodeIds(p.citizens, p.enterprises, p.social_orgs, p.jurisdictions)
+        # needs have drifted since the census the governments' estimate starts from
+        self.governments.need_drift[:] = initial_need_drift(
+            p.information, p.jurisdictions, len(p.services.domains), rng_
+        )
+        self.node_ids = NodeIds(p.citizens, p.enterprise_count, p.social_org_count, p.jurisdictions)
         track_structure(self)
         if agent_views:
             self._create_agents()
@@ -148,6 +176,12 @@ class GovernanceModel(mesa.Model):
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
+        if (
+            switches.allocation
+            and switches.services
+            and p.fiscal.initial_reserves_per_capita is None
+        ):
+            settle_initial_reserves(self)  # start step 1 at the fiscal steady state
         self.indicator_snapshot: IndicatorSnapshot = take_snapshot(self)
         # resolved now: step 0's indicators are part of building the model (the first
         # resolution also sorts the citizens' needs once, for service_match)
@@ -158,14 +192,19 @@ class GovernanceModel(mesa.Model):
         self._record_jurisdictions()
 
     def _create_agents(self) -> None:
-        for i in range(len(self.citizens)):
-            Citizen(self, i)
-        for i in range(len(self.enterprises)):
-            Enterprise(self, i)
-        for i in range(len(self.social_orgs)):
-            SocialOrganization(self, i)
-        for i in range(len(self.governments)):
-            Government(self, i)
+        # the only place views are made: one per row (see ArrayAgent.__init__)
+        self._making_views = True
+        try:
+            for i in range(len(self.citizens)):
+                Citizen(self, i)
+            for i in range(len(self.enterprises)):
+                Enterprise(self, i)
+            for i in range(len(self.social_orgs)):
+                SocialOrganization(self, i)
+            for i in range(len(self.governments)):
+                Government(self, i)
+        finally:
+            self._making_views = False
 
     def spillover_vector(self) -> np.ndarray:
         """Spill-over share of each domain, in domain order."""
@@ -198,7 +237,19 @@ class GovernanceModel(mesa.Model):
         return snapshot.values  # a new dict: editing it changes nothing recorded
 
     def run(self, steps: int) -> None:
-        """Advance the model by ``steps`` steps."""
+        """Advance the model by ``steps`` steps.
+
+        Raises
+        ------
+        TypeError
+            If ``steps`` is not an integer (``True`` is refused, not taken as 1).
+        ValueError
+            If ``steps`` is negative.
+        """
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise TypeError(f"steps must be an integer (got {show(steps)})")
+        if steps < 0:
+            raise ValueError(f"steps must be 0 or more (got {show(steps)})")
         for _ in range(steps):
             self.step()
 
@@ -226,6 +277,29 @@ class GovernanceModel(mesa.Model):
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""
         self._org_ties_dirty = True
+        self._grid = None
+
+    @property
+    def grid(self) -> Network:
+        """The collaboration graph as a Mesa network space (built when first read).
+
+        What Mesa's ``make_space_component`` draws: a
+        ``mesa.discrete_space.Network`` over :attr:`graph` (``layout=None``), one
+        cell per node holding that actor's agent view. It is rebuilt on the
+        first read after organisational ties change, so it is never stale, and
+        never built by runs that do not look at it. Agents do not move between
+        cells: who is where is the model's structure, changed by its phases.
+        """
+        grid = self._grid
+        graph = self.graph  # syncs organisational ties first
+        if grid is None or grid.G is not graph:
+            grid = self._grid = network_space(self, graph)
+        return grid
+
+    @property
+    def space(self) -> Network:
+        """Same as :attr:`grid` (Mesa's components look for either name)."""
+        return self.grid
 
     @property
     def graph(self) -> nx.Graph:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import numpy as np
+from pydantic import Field, model_validator
 
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
+from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
+from sim.strict import StrictBlock, show
 
 __all__ = [
     "PHASE_NAMES",
@@ -24,6 +27,7 @@ __all__ = [
     "ModelParams",
     "NetworkEvolutionParams",
     "NetworkParams",
+    "RuleComplianceParams",
     "ServiceParams",
     "TrustParams",
     "UnrestParams",
@@ -42,19 +46,19 @@ PHASE_NAMES: tuple[str, ...] = (
     "unrest",
     "network_evolution",
     "adaptation",
+    "rule_compliance",
 )
 
-_STRICT = ConfigDict(extra="forbid", validate_assignment=True)
 
+class Block(StrictBlock):
+    """Base of every parameter block: unknown keys are errors, assignment is checked.
 
-class Block(BaseModel):
-    """Base of every parameter block: unknown keys are errors, assignment is checked."""
-
-    model_config = _STRICT
+    Numbers must be numbers (not booleans or text) and finite (see :mod:`sim.strict`).
+    """
 
 
 class Mechanisms(Block):
-    """Switches for the eleven phases of a step; a phase switched off leaves its state as is."""
+    """Switches for the twelve phases of a step; a phase switched off leaves its state as is."""
 
     revenue: bool = True
     information: bool = True
@@ -67,6 +71,7 @@ class Mechanisms(Block):
     unrest: bool = True
     network_evolution: bool = True
     adaptation: bool = True
+    rule_compliance: bool = True
 
 
 class NetworkParams(Block):
@@ -100,10 +105,10 @@ class NetworkParams(Block):
 
 
 class FiscalParams(Block):
-    """Revenue, spending and the money scale (phase 1)."""
+    """Revenue, the budget rule, costs and the money scale (phases 1 and 3)."""
 
     tax_rate: float = Field(
-        0.2, ge=0.0, le=1.0, description="Share of income and positive profit taxed each step."
+        0.3, ge=0.0, le=1.0, description="Share of income and positive profit taxed each step."
     )
     mean_income: float = Field(
         1.0, gt=0.0, description="Mean citizen income per step (money units)."
@@ -115,17 +120,32 @@ class FiscalParams(Block):
         le=2.0,
         description="Sigma of the log of each jurisdiction's income level (regional inequality).",
     )
-    spending_rate: float = Field(
-        0.5,
-        gt=0.0,
-        le=1.0,
-        description="Share of a government's reserves (after this step's revenue) it spends in a step.",
-    )
     initial_reserves_per_capita: float | None = Field(
         None,
         ge=0.0,
         description="Reserves each government starts with, per citizen it serves; unset (null) starts "
-        "in the fiscal steady state, where spending_rate x reserves equals one step's revenue.",
+        "in the fiscal steady state of the budget rule (reserves at the ceiling, or at the "
+        "borrowing limit where revenue cannot fund need).",
+    )
+    borrowing_limit_per_capita: float = Field(
+        0.1,
+        ge=0.0,
+        description="Debt a government may run, per citizen (its fiscal share): reserves never go "
+        "below minus this (fiscal rule; austerity binds there).",
+    )
+    reserve_ceiling_per_capita: float = Field(
+        0.2,
+        ge=0.0,
+        description="Reserves a government keeps, per citizen (its fiscal share); revenue above "
+        "what it spends and this buffer is refunded to taxpayers.",
+    )
+    administration_fixed: float = Field(
+        1.0, ge=0.0, description="Administration cost per government per step (money units)."
+    )
+    administration_per_citizen: float = Field(
+        0.005,
+        ge=0.0,
+        description="Administration cost per step per citizen a government serves (the centre serves all).",
     )
     inspection_cost: float = Field(
         0.5, ge=0.0, description="Cost of one enterprise inspection to the local government."
@@ -133,13 +153,58 @@ class FiscalParams(Block):
 
 
 class InformationParams(Block):
-    """How governments learn demand (phase 2)."""
+    """How needs drift and how governments learn them, at what cost (phase 2)."""
 
     voice_weight: float = Field(
         0.5,
         ge=0.0,
         le=1.0,
         description="How much a fully complaining jurisdiction speeds up and de-noises learning.",
+    )
+    drift_volatility: float = Field(
+        0.04,
+        ge=0.0,
+        le=1.0,
+        description="Per-step standard deviation of the random walk of each jurisdiction's log need "
+        "per domain (0: needs stay at their census profile).",
+    )
+    drift_reversion: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step pull of the log need drift back toward the census profile.",
+    )
+    drift_bound: float = Field(
+        1.0,
+        ge=0.0,
+        description="Largest absolute log need drift (need at most e^bound times its census level).",
+    )
+    local_shock_rate: float = Field(
+        0.01,
+        ge=0.0,
+        le=1.0,
+        description="Per-step probability that a jurisdiction's need in one domain jumps (local shock).",
+    )
+    local_shock_size: float = Field(
+        0.5,
+        ge=0.0,
+        description="Standard deviation of a local shock's jump in log need.",
+    )
+    noise_reference: float = Field(
+        0.1,
+        gt=0.0,
+        description="Observation noise at which the platform's precision term is one half.",
+    )
+    platform_running_cost: float = Field(
+        0.01,
+        ge=0.0,
+        description="Per-citizen, per-step running cost of a platform of full capability "
+        "(no lag, no noise).",
+    )
+    platform_setup_cost: float = Field(
+        0.2,
+        ge=0.0,
+        description="Per-citizen one-off cost of raising platform capability from 0 to 1.",
     )
 
 
@@ -171,20 +236,71 @@ class ServiceParams(Block):
         default_factory=lambda: {"environment": 0.3},
         description="Per domain, the share of a jurisdiction's provision that benefits the others.",
     )
-    government_efficiency: float = Field(
-        1.0, gt=0.0, description="Output per money unit of government agencies."
-    )
-    enterprise_efficiency: float = Field(
-        1.15, gt=0.0, description="Output per money unit of contracted enterprises."
-    )
-    social_org_efficiency: float = Field(
-        1.05, gt=0.0, description="Output per money unit of social organisations."
-    )
     violation_quality_loss: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of enterprise output lost at a 100% violation rate."
     )
     volunteer_multiplier: float = Field(
         0.6, ge=0.0, description="Extra social-organisation output at 100% citizen participation."
+    )
+    provider_fixed_cost: float = Field(
+        0.0025,
+        ge=0.0,
+        description="Fixed cost per step of each government providing a domain, per citizen of an "
+        "average jurisdiction (scale economies: the centre pays it once per domain).",
+    )
+    bid_cost_spread: float = Field(
+        0.2,
+        ge=0.0,
+        lt=1.0,
+        description="Half-width of bidders' unit costs, uniform on [1 - spread, 1 + spread]; "
+        "the contract price is the second-lowest cost (1 + spread with one bidder).",
+    )
+    noncontractible_quality: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Share of quality a contract cannot specify; unmonitored, a contractor "
+        "keeping all cost savings shades it all.",
+    )
+    social_org_residual_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of cost savings a social organisation's managers keep "
+        "(non-distribution constraint; enterprises keep 1).",
+    )
+    contract_writing_cost: float = Field(
+        0.02,
+        ge=0.0,
+        description="Cost per step of writing and renewing one active contract (money units).",
+    )
+    contract_monitoring_cost: float = Field(
+        0.1,
+        ge=0.0,
+        description="Cost per step of monitoring one contract at monitoring intensity 1.",
+    )
+    overload_loss: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a social organisation's funding beyond its capacity that is lost.",
+    )
+    capacity_adjustment: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step step of a social organisation's capacity toward what its funding, "
+        "volunteers and ties sustain.",
+    )
+    volunteer_value: float = Field(
+        0.1,
+        ge=0.0,
+        description="Capacity (money per step) one volunteer sustains.",
+    )
+    tie_value: float = Field(
+        1.0,
+        ge=0.0,
+        description="Capacity (money per step) one unit of partnership-tie weight sustains.",
     )
     max_leakage: float = Field(
         0.25, ge=0.0, le=1.0, description="Share of service money lost at zero transparency."
@@ -195,10 +311,11 @@ class ServiceParams(Block):
         for domain, share in self.spillover.items():
             if domain not in self.domains:
                 raise ValueError(
-                    f"spillover names domain {domain!r}, which is not in domains {self.domains}"
+                    f"spillover names domain {show(domain)}, which is not in domains "
+                    f"{show(self.domains)}"
                 )
             if not 0.0 <= share <= 1.0:
-                raise ValueError(f"spillover[{domain!r}] must be in [0, 1] (got {share})")
+                raise ValueError(f"spillover[{show(domain)}] must be in [0, 1] (got {share})")
         if len(set(self.domains)) != len(self.domains):
             raise ValueError("domains must be distinct")
         return self
@@ -223,6 +340,13 @@ class CoproductionParams(Block):
     )
     initial_cooperation: float = Field(
         0.5, ge=0.0, le=1.0, description="Initial share of co-producers."
+    )
+    trust_conditioning: float = Field(
+        0.5,
+        ge=0.0,
+        description="Share of its contribution a co-producer gets back as a norm payoff at full "
+        "trust with every neighbour co-producing (conditional cooperation); 0, or the trust "
+        "phase off, is the plain public goods game.",
     )
 
 
@@ -268,24 +392,89 @@ class ComplianceParams(Block):
 
 
 class TrustParams(Block):
-    """Satisfaction and trust (legitimacy) dynamics (phase 7)."""
+    """Satisfaction, trust (legitimacy) and the behaviour trust feeds back on (phase 7)."""
 
     satisfaction_rate: float = Field(
         0.3, ge=0.0, le=1.0, description="Step of satisfaction toward its target."
     )
+    disconfirmation_weight: float = Field(
+        0.5,
+        ge=0.0,
+        description="Satisfaction gained per unit of experienced quality above expectation "
+        "(expectation-disconfirmation).",
+    )
+    expectation_rate: float = Field(
+        0.1, ge=0.0, le=1.0, description="Step of a citizen's expectation toward its experience."
+    )
     trust_rate: float = Field(0.1, ge=0.0, le=1.0, description="Step of trust toward its target.")
     weight_satisfaction: float = Field(
-        0.45, ge=0.0, description="Weight of own satisfaction in target trust."
+        0.4, ge=0.0, description="Weight of own satisfaction in target trust."
     )
     weight_fairness: float = Field(
-        0.15, ge=0.0, description="Weight of fairness between jurisdictions."
+        0.1, ge=0.0, description="Weight of fairness between jurisdictions."
     )
-    weight_transparency: float = Field(0.15, ge=0.0, description="Weight of transparency.")
+    weight_integrity: float = Field(
+        0.15, ge=0.0, description="Weight of perceived integrity of spending (no visible leakage)."
+    )
+    weight_procedural: float = Field(
+        0.15,
+        ge=0.0,
+        description="Weight of procedural justice experienced (answered complaints, coercion).",
+    )
     weight_neighbours: float = Field(
-        0.25, ge=0.0, description="Weight of social neighbours' mean trust."
+        0.2, ge=0.0, description="Weight of social neighbours' mean trust."
     )
-    coercion_penalty: float = Field(0.3, ge=0.0, le=1.0, description="Trust lost at full coercion.")
     harm_weight: float = Field(1.0, ge=0.0, description="Satisfaction lost per unit of harm.")
+    prior_integrity: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="Belief about the integrity of spending that citizens hold without information.",
+    )
+    observation_rate: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Step of a citizen's integrity belief toward what it sees in a published report.",
+    )
+    belief_decay: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Per-step drift of integrity beliefs back to the prior (forgetting, rumour).",
+    )
+    procedural_rate: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Step of perceived procedural justice toward 1 after a fair experience "
+        "(answered complaint) and toward 0 after an unfair one (coercive contact, unanswered complaint).",
+    )
+    vicarious_weight: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Weight of a social neighbour's coercive contact relative to one's own.",
+    )
+    procedural_recovery: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description="Per-step drift of perceived procedural justice back to its baseline.",
+    )
+    procedural_baseline: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Perceived procedural justice without experiences (also its initial value).",
+    )
+    max_tax_evasion: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Share of income hidden by a citizen with no trust facing no enforcement "
+        "power (slippery-slope framework).",
+    )
     initial_trust: float = Field(0.6, ge=0.0, le=1.0, description="Initial trust of every citizen.")
     initial_satisfaction: float = Field(0.5, ge=0.0, le=1.0, description="Initial satisfaction.")
 
@@ -301,6 +490,22 @@ class VoiceParams(Block):
     coercion_deterrence: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of complaints suppressed at full coercion."
     )
+    response_capacity: float = Field(
+        0.1,
+        ge=0.0,
+        description="Complaints a local government can answer per step, per citizen it serves.",
+    )
+    response_cost: float = Field(
+        0.05, ge=0.0, description="Cost of answering one complaint (money units)."
+    )
+    exit_sensitivity: float = Field(
+        0.2,
+        ge=0.0,
+        description="Exit probability per unit of dissatisfaction above exit_threshold, at zero trust.",
+    )
+    exit_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Dissatisfaction below which nobody exits."
+    )
 
 
 class UnrestParams(Block):
@@ -315,7 +520,67 @@ class UnrestParams(Block):
         0.3, ge=0.0, le=1.0, description="Share of that capacity present at zero coercion."
     )
     max_jail_term: int = Field(
-        15, ge=0, description="Jail terms are uniform on 0..max_jail_term steps."
+        15, ge=0, le=1_000_000, description="Jail terms are uniform on 0..max_jail_term steps."
+    )
+    stop_rate: float = Field(
+        0.1,
+        ge=0.0,
+        description="Coercive contacts (stops, fines) per unit of police density per citizen and step.",
+    )
+    police_cost: float = Field(
+        0.05, ge=0.0, description="Cost per step of one unit of police capacity (money units)."
+    )
+
+
+class RuleComplianceParams(Block):
+    """Households' compliance with a rule such as waste sorting (phase 12).
+
+    Inert until a rule is in force (``rule_in_force``), which a case or an event sets.
+    """
+
+    rule_in_force: bool = Field(
+        False, description="Whether a household rule (e.g. waste sorting) is in force."
+    )
+    monitoring: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Probability per step that an inspector checks a household.",
+    )
+    fine: float = Field(
+        0.0, ge=0.0, description="Fine paid by a household caught not complying (money units)."
+    )
+    reward: float = Field(
+        0.0, ge=0.0, description="Payment per step to each complying household (money units)."
+    )
+    inspection_cost: float = Field(
+        0.05, ge=0.0, description="Cost of one household inspection (money units)."
+    )
+    volunteer_detection: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Detection probability when every social neighbour is a volunteer (co-producer).",
+    )
+    effort_cost: float = Field(
+        1.0,
+        ge=0.0,
+        description="Cost of complying for a citizen of mean income (opportunity cost of time).",
+    )
+    norm_weight: float = Field(
+        0.5, ge=0.0, description="Value of complying when every social neighbour complies."
+    )
+    habit_weight: float = Field(
+        1.0, ge=0.0, description="Value of complying at full habit strength (automaticity)."
+    )
+    legitimacy_weight: float = Field(
+        0.3, ge=0.0, description="Value of complying at full trust in government."
+    )
+    habit_gain: float = Field(
+        0.05, ge=0.0, le=1.0, description="Step of habit strength toward 1 per complying step."
+    )
+    habit_decay: float = Field(
+        0.05, ge=0.0, le=1.0, description="Relative loss of habit strength per non-complying step."
     )
 
 
@@ -346,6 +611,12 @@ class AdaptationParams(Block):
     rate: float = Field(
         0.05, ge=0.0, le=1.0, description="Step of adaptive effort and emphasis per step."
     )
+    enforcement_cost_weight: float = Field(
+        1.0,
+        ge=0.0,
+        description="Weight officials give to enforcement's share of their spending against "
+        "its evaluated benefit when they adapt enforcement effort.",
+    )
 
 
 class MetricsParams(Block):
@@ -358,11 +629,13 @@ class MetricsParams(Block):
     network_metrics_every: int = Field(
         10,
         ge=1,
+        le=1_000_000,
         description="Steps between recomputing clustering and betweenness of the organisational network.",
     )
     inequality_every: int = Field(
         10,
         ge=1,
+        le=1_000_000,
         description="Steps between recomputing satisfaction_gini (it sorts the citizens); 1 = every step.",
     )
     jurisdictions_every: int = Field(
@@ -373,15 +646,13 @@ class MetricsParams(Block):
     )
 
 
-class ModelParams(BaseModel):
+class ModelParams(StrictBlock):
     """All parameters of a :class:`sim.GovernanceModel`.
 
     ``regime`` picks a lever preset; ``levers`` overrides any of its levers, so a
     hybrid is a regime plus overrides. Use :meth:`resolved_levers` for the levers in
     force.
     """
-
-    model_config = _STRICT
 
     regime: RegimeName = Field(
         "service", description="Lever preset: top_down, regulatory or service."
@@ -394,8 +665,22 @@ class ModelParams(BaseModel):
         description="Share of revenue and allocation authority held by local governments.",
     )
     citizens: int = Field(2000, ge=10, description="Number of citizens.")
-    enterprises: int = Field(100, ge=0, description="Number of enterprises.")
-    social_orgs: int = Field(40, ge=0, description="Number of social organisations.")
+    enterprises_per_1000: float = Field(
+        50.0, ge=0.0, description="Enterprises per 1,000 citizens (rounded to a count)."
+    )
+    social_orgs_per_1000: float = Field(
+        20.0, ge=0.0, description="Social organisations per 1,000 citizens (rounded to a count)."
+    )
+    enterprises: int | None = Field(
+        None,
+        ge=0,
+        description="Number of enterprises; unset (null) uses enterprises_per_1000.",
+    )
+    social_orgs: int | None = Field(
+        None,
+        ge=0,
+        description="Number of social organisations; unset (null) uses social_orgs_per_1000.",
+    )
     jurisdictions: int = Field(
         5, ge=1, description="Number of local governments, one per jurisdiction."
     )
@@ -411,6 +696,7 @@ class ModelParams(BaseModel):
     unrest: UnrestParams = Field(default_factory=UnrestParams)
     network_evolution: NetworkEvolutionParams = Field(default_factory=NetworkEvolutionParams)
     adaptation: AdaptationParams = Field(default_factory=AdaptationParams)
+    rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
 
     @model_validator(mode="after")
@@ -425,6 +711,12 @@ class ModelParams(BaseModel):
             raise ValueError(
                 f"network.k must be even for {self.network.kind} (got {self.network.k})"
             )
+        if self.network.kind in ("ring", "watts_strogatz") and self.network.k >= self.citizens:
+            raise ValueError(
+                f"network.k ({self.network.k}) must be smaller than citizens ({self.citizens}) "
+                f"for {self.network.kind}"
+            )
+        self._check_memory()
         # overrides are checked one by one; the preset plus overrides must also fit together,
         # in every jurisdiction (a per-jurisdiction override applies to the named ones only)
         overrides = self.levers.model_dump(exclude_none=True)
@@ -452,6 +744,56 @@ class ModelParams(BaseModel):
                 )
         return self
 
+    @property
+    def enterprise_count(self) -> int:
+        """Enterprises in the model: ``enterprises`` if set, else per 1,000 citizens."""
+        if self.enterprises is not None:
+            return self.enterprises
+        return _per_thousand(self.enterprises_per_1000, self.citizens)
+
+    @property
+    def social_org_count(self) -> int:
+        """Social organisations: ``social_orgs`` if set, else per 1,000 citizens."""
+        if self.social_orgs is not None:
+            return self.social_orgs
+        return _per_thousand(self.social_orgs_per_1000, self.citizens)
+
+    def mean_degree(self) -> float:
+        """Expected number of social neighbours per citizen of the chosen graph."""
+        network = self.network
+        match network.kind:
+            case "barabasi_albert":
+                return 2.0 * network.m
+            case "ring" | "watts_strogatz":
+                return float(network.k)
+            case "erdos_renyi":
+                return min(network.mean_degree, self.citizens - 1.0)
+        return 4.0  # lattice
+
+    def _check_memory(self) -> None:
+        """Refuse a population no machine of this size could hold (see :mod:`sim.memory`)."""
+        need = estimated_bytes(
+            self.citizens,
+            self.enterprise_count,
+            self.social_org_count,
+            self.jurisdictions,
+            self.mean_degree(),
+        )
+        have = machine_memory_bytes()
+        if need > have:
+            sizes = {
+                "citizens": self.citizens,
+                "enterprises": self.enterprise_count,
+                "social_orgs": self.social_org_count,
+                "jurisdictions": self.jurisdictions,
+            }
+            given = ", ".join(f"{k} {show(v)}" for k, v in sizes.items())
+            raise ValueError(
+                f"too large for this machine: {given} would need about {format_bytes(need)} "
+                f"of memory (about {format_bytes(estimated_bytes(1, 0, 0, 0, self.mean_degree()))} "
+                f"per citizen, 1.1 kB per organisation), more than its {format_bytes(have)}"
+            )
+
     def resolved_levers(self) -> Levers:
         """The national levers: the regime's preset with any scalar overrides applied.
 
@@ -462,3 +804,12 @@ class ModelParams(BaseModel):
         overrides = self.levers.model_dump(exclude_none=True)
         preset.update({k: v for k, v in overrides.items() if not isinstance(v, dict)})
         return Levers(**preset)
+
+
+def _per_thousand(rate: float, citizens: int) -> int:
+    """A population of ``rate`` per 1,000 citizens, rounded half up.
+
+    >>> _per_thousand(50.0, 2000), _per_thousand(20.0, 500), _per_thousand(20.0, 25)
+    (100, 10, 1)
+    """
+    return int(np.floor(rate * citizens / 1000.0 + 0.5))

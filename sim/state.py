@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = [
+    "COST_CATEGORIES",
+    "SPENDING_CATEGORIES",
     "CitizenState",
     "EnterpriseState",
     "GovernmentState",
@@ -43,6 +45,17 @@ class CitizenState:
     complained: np.ndarray = field(init=False)
     active: np.ndarray = field(init=False)
     jail_term: np.ndarray = field(init=False)
+    # experience and the behaviour it feeds (phases 7, 8, 9, 12; sim.phases.trust)
+    expectation: np.ndarray = field(init=False)
+    perceived_integrity: np.ndarray = field(init=False)
+    procedural: np.ndarray = field(init=False)
+    answered: np.ndarray = field(init=False)
+    silenced: np.ndarray = field(init=False)
+    exited: np.ndarray = field(init=False)
+    coerced: np.ndarray = field(init=False)
+    tax_compliance: np.ndarray = field(init=False)
+    rule_complying: np.ndarray = field(init=False)
+    habit: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -53,6 +66,17 @@ class CitizenState:
         self.complained = np.zeros(n, dtype=bool)
         self.active = np.zeros(n, dtype=bool)
         self.jail_term = np.zeros(n, dtype=np.int32)
+        # priors are set from the parameters by sim.phases.trust.initial_beliefs
+        self.expectation = self.satisfaction.copy()
+        self.perceived_integrity = np.ones(n)
+        self.procedural = np.ones(n)
+        self.answered = np.zeros(n, dtype=bool)
+        self.silenced = np.zeros(n, dtype=bool)
+        self.exited = np.zeros(n, dtype=bool)
+        self.coerced = np.zeros(n, dtype=bool)
+        self.tax_compliance = np.ones(n)
+        self.rule_complying = np.zeros(n, dtype=bool)
+        self.habit = np.zeros(n)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)
@@ -122,14 +146,24 @@ class GovernmentState:
     domain_tilt: np.ndarray = field(init=False)
     money: np.ndarray = field(init=False)
     service_budget: np.ndarray = field(init=False)
+    budget_shortfall: np.ndarray = field(init=False)
     output: np.ndarray = field(init=False)
     nongov_output: np.ndarray = field(init=False)
     provision: np.ndarray = field(init=False)
     complaint_rate: np.ndarray = field(init=False)
+    service_complaint_rate: np.ndarray = field(init=False)
+    pollution_complaint_rate: np.ndarray = field(init=False)
     demand_multiplier: np.ndarray = field(init=False)
     revenue_multiplier: np.ndarray = field(init=False)
     mean_satisfaction: np.ndarray = field(init=False)
     performing: np.ndarray = field(init=False)
+    need_drift: np.ndarray = field(init=False)
+    demand_history: np.ndarray = field(init=False)
+    platform_capability: np.ndarray = field(init=False)
+    central_money: np.ndarray = field(init=False)
+    social_org_output: np.ndarray = field(init=False)
+    shaded_output: np.ndarray = field(init=False)
+    bidders: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -137,14 +171,34 @@ class GovernmentState:
         self.domain_tilt = np.zeros((j, d))
         self.money = np.zeros((j, d))
         self.service_budget = np.zeros(j + 1)
+        self.budget_shortfall = np.zeros(j + 1)
         self.output = np.zeros((j, d))
         self.nongov_output = np.zeros((j, d))
         self.provision = np.zeros((j, d))
         self.complaint_rate = np.zeros(j)
+        self.service_complaint_rate = np.zeros(j)
+        self.pollution_complaint_rate = np.zeros(j)
         self.demand_multiplier = np.ones((j, d))
         self.revenue_multiplier = np.ones(j)
         self.mean_satisfaction = np.zeros(j)
         self.performing = np.ones(j + 1, dtype=bool)
+        # log deviation of each jurisdiction's need from its census profile (phase 2)
+        self.need_drift = np.zeros((j, d))
+        # true demand shares of the last steps, newest first, for delayed reports (phase 2)
+        self.demand_history = np.zeros((0, j, d))
+        # capability of the information platform already built, per jurisdiction (phase 2)
+        self.platform_capability = np.full(j, np.nan)
+        # the centre's share of ``money`` (phase 3), social organisations' part of
+        # ``nongov_output`` and output lost to quality shading (phase 4)
+        self.central_money = np.zeros((j, d))
+        self.social_org_output = np.zeros((j, d))
+        self.shaded_output = np.zeros((j, d))
+        # enterprises bidding for each local government's contracts (phase 4)
+        self.bidders = np.zeros(j)
+
+    def demand_factor(self) -> np.ndarray:
+        """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""
+        return self.demand_multiplier * np.exp(self.need_drift)
 
     @property
     def central(self) -> int:
@@ -155,45 +209,110 @@ class GovernmentState:
         return self.n_jurisdictions + 1
 
 
+# What governments spend money on. Every category but ``refunds`` is a cost of
+# governing; refunds return revenue above the reserve ceiling to taxpayers
+# (a transfer, not a cost).
+COST_CATEGORIES: tuple[str, ...] = (
+    "services",
+    "administration",
+    "programmes",
+    "enforcement",
+    "policing",
+    "platform",
+    "contracting",
+    "monitoring",
+)
+SPENDING_CATEGORIES: tuple[str, ...] = (*COST_CATEGORIES, "refunds")
+
+
 @dataclass
 class Ledger:
-    """Money flows of the government sector in the current step.
+    """Money flows of the government sector in the current step, by spending category.
 
-    Every payment goes through :meth:`pay` and every receipt through
-    :meth:`receive`, so that revenue = spending + change in reserves holds by
-    construction and is checked by the tests.
+    Every payment goes through :meth:`pay` (or :meth:`pay_shared`) with one of
+    :data:`SPENDING_CATEGORIES`, and every receipt through :meth:`receive`, so
+    that revenue = spending + change in reserves holds by construction, and
+    spending = the sum of its categories; the tests check both.
+
+    Attributes
+    ----------
+    reserves
+        Reserves of each government (length J + 1), after the flows so far.
+    revenue, spending
+        This step's receipts and payments per government.
+    by_category
+        This step's payments per category (rows in the order of
+        :data:`SPENDING_CATEGORIES`) and government: shape (K, J + 1).
     """
 
     reserves: np.ndarray
     revenue: np.ndarray = field(init=False)
     spending: np.ndarray = field(init=False)
+    by_category: np.ndarray = field(init=False)
+    previous_by_category: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.revenue = np.zeros_like(self.reserves)
         self.spending = np.zeros_like(self.reserves)
+        self.by_category = np.zeros((len(SPENDING_CATEGORIES), self.reserves.size))
+        self.previous_by_category = np.zeros_like(self.by_category)
 
     def start_step(self) -> None:
-        """Zero the per-step flows."""
+        """Keep last step's spending by category, then zero the per-step flows."""
+        self.previous_by_category[:] = self.by_category
         self.revenue[:] = 0.0
         self.spending[:] = 0.0
+        self.by_category[:] = 0.0
+
+    def previous_spending(self, categories: tuple[str, ...]) -> np.ndarray:
+        """Last step's payments on ``categories``, per government (length J + 1)."""
+        return sum(
+            (self.previous_by_category[_category_row(c)] for c in categories),
+            np.zeros_like(self.reserves),
+        )
 
     def receive(self, amounts: np.ndarray) -> None:
         """Credit per-government amounts (length J + 1) to reserves as revenue."""
         self.revenue += amounts
         self.reserves += amounts
 
-    def pay(self, amounts: np.ndarray) -> None:
-        """Debit per-government amounts (length J + 1) from reserves as spending."""
+    def pay(self, amounts: np.ndarray, category: str = "services") -> None:
+        """Debit per-government amounts (length J + 1) from reserves as spending on ``category``.
+
+        The default is service delivery, the bulk of spending.
+        """
+        self.by_category[_category_row(category)] += amounts
         self.spending += amounts
         self.reserves -= amounts
 
-    def pay_shared(self, per_jurisdiction: np.ndarray, decentralization: float) -> None:
+    def pay_shared(
+        self, per_jurisdiction: np.ndarray, decentralization: float, category: str = "programmes"
+    ) -> None:
         """Pay jurisdiction-level costs: locals bear ``decentralization``, the centre the rest.
 
         Programmes (rewards, subsidies, inspections) are co-financed by the two
-        levels in the proportion in which they hold the revenue.
+        levels in the proportion in which they hold the revenue; the default
+        category is therefore ``programmes``.
         """
-        self.pay(split_by_level(per_jurisdiction, decentralization))
+        self.pay(split_by_level(per_jurisdiction, decentralization), category)
+
+    def category(self, name: str) -> np.ndarray:
+        """This step's spending on ``name`` per government (a view)."""
+        return self.by_category[_category_row(name)]
+
+    @property
+    def governance_cost(self) -> np.ndarray:
+        """This step's cost of governing per government: spending other than refunds."""
+        return self.spending - self.category("refunds")
+
+
+def _category_row(name: str) -> int:
+    try:
+        return SPENDING_CATEGORIES.index(name)
+    except ValueError:
+        raise ValueError(
+            f"unknown spending category {name!r}; allowed: {', '.join(SPENDING_CATEGORIES)}"
+        ) from None
 
 
 def split_by_level(per_jurisdiction: np.ndarray, decentralization: float) -> np.ndarray:

@@ -26,10 +26,41 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from experiments.cli import analyze, bench, dashboard, plot, reference, run, sweep, validate
+def _version(value: bool) -> None:
+    if value:
+        from importlib import metadata
 
-    for module in (run, sweep, analyze, reference, dashboard, plot, validate, bench):
+        try:
+            version = metadata.version("govsim")
+        except metadata.PackageNotFoundError:
+            version = "unknown (not installed as a package)"
+        typer.echo(f"govsim {version}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Simulate multi-centre governance: run experiments, sweeps and validation."""
+
+
+def _register() -> None:
+    from experiments.cli import (
+        analyze,
+        bench,
+        dashboard,
+        export,
+        plot,
+        reference,
+        run,
+        sweep,
+        validate,
+    )
+
+    for module in (run, sweep, analyze, export, reference, dashboard, plot, validate, bench):
         module.register(app)
 
 

@@ -44,6 +44,7 @@ def bench(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the table to this file.")
     ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
 ) -> None:
     """Time set-up and steps, peak memory and the targets' ratios (docs/PERFORMANCE.md)."""
     benchmarks = _benchmarks()
@@ -56,14 +57,23 @@ def bench(
         raise UserError(
             f"case: unknown {', '.join(unknown)}; allowed: {', '.join(benchmarks.CASES)}"
         )
+    target = None
+    if out is not None:
+        from experiments.outdir import resolve_output
+
+        target = resolve_output(out, kind="file", overwrite=overwrite)  # before minutes of work
     report = benchmarks.run_benchmarks(quick=quick, names=case or None, progress=True)
     if as_json:
         typer.echo(json.dumps(asdict(report), indent=2))
     else:
         text = benchmarks.format_report(report)
         typer.echo(text)
-        if out is not None:
-            out.write_text(text + "\n", encoding="utf-8")
+        if target is not None:
+            from experiments.outdir import write_file_atomically
+
+            write_file_atomically(
+                target, lambda tmp: tmp.write_text(text + "\n", "utf-8"), overwrite
+            )
     if report.errors:
         raise typer.Exit(1)
 

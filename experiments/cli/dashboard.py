@@ -1,4 +1,4 @@
-"""``govsim dashboard``: explore one model in the browser (Mesa SolaraViz)."""
+"""``govsim dashboard``: explore one model in the browser (a Solara page)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def dashboard(
     ] = False,
 ) -> None:
     """Serve an interactive dashboard of one model: the collaboration graph, indicators over
-    time, and controls for regime, decentralisation, levers and incentives (applied on Reset)."""
+    time overall and by jurisdiction, and controls for regime, decentralisation, levers and
+    incentives (applied on Reset)."""
     import importlib.util
     import os
     import shutil
@@ -70,6 +71,8 @@ def dashboard(
     if variant is not None:
         env[VARIANT_ENV] = variant
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no phoning home
+    # Solara's "runs on Solara" banner sits over the bottom right corner of the views
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     command = [str(solara_exe), "run", str(app), "--host", host, "--port", str(port), "--no-open"]
     if not dev:
         command.append("--production")

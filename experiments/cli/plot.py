@@ -24,13 +24,26 @@ def plot(
     network: Annotated[
         bool, typer.Option(help="Rebuild run 0 and draw its collaboration network.")
     ] = True,
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace figure files already there (other files are kept).")
+    ] = False,
 ) -> None:
     """Draw indicators over time with 95% bands, the final-state comparison with error bars,
     sweep heatmaps or sensitivity indices, and a network snapshot coloured by actor type."""
+    from experiments.errors import UserError
     from experiments.figures import plot_results_folder
+    from experiments.outdir import publish_files, resolve_output, staging_folder
 
     formats = [f.strip().lower().lstrip(".") for f in format_.split(",") if f.strip()]
-    written = plot_results_folder(folder, out, formats, network=network, variant=variant)
+    if not folder.is_dir():  # before anything is created
+        raise UserError(f"{folder}: no such folder")
+    where = out if out is not None else folder / "figures"
+    target = resolve_output(
+        where, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
+    with staging_folder(target) as staging:  # each figure appears whole; none replaced unasked
+        plot_results_folder(folder, staging, formats, network=network, variant=variant)
+        written = publish_files(staging, target, overwrite)
     for path in written:
         typer.echo(str(path))
 

@@ -28,10 +28,10 @@ def run(
     from experiments.config import load_config
     from experiments.executors import default_workers
     from experiments.experiment import run_experiment
-    from experiments.outdir import check_output_dir
+    from experiments.outdir import resolve_output
 
+    out = resolve_output(out, kind="folder", overwrite=overwrite)  # before any work
     loaded = load_config(config, set_ or [])
-    check_output_dir(out, overwrite)
     result = run_experiment(
         loaded,
         out,
@@ -45,6 +45,10 @@ def run(
 
         print_summary(result.summary)
         typer.echo(f"wrote {', '.join(str(f) for f in result.files)}")
+    from experiments.drift import drift_warning
+
+    if result.drift is not None and (warning := drift_warning(result.drift)):
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def register(app: typer.Typer) -> None:

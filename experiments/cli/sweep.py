@@ -56,8 +56,13 @@ def sweep(
     after an interruption to resume. Exit code 1 if any run failed.
     """
     from experiments.config import load_config
+    from experiments.outdir import resolve_output
     from experiments.sweep.execute import run_sweep
 
+    # the path rules first, before any work (run_sweep judges the folder's contents)
+    out = resolve_output(
+        out, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     loaded = load_config(config, set_ or [])
     try:
         summary = run_sweep(
@@ -109,18 +114,26 @@ def rerun(
     save: Annotated[
         Path | None, typer.Option(help="Also write the rerun's per-step rows to this Parquet file.")
     ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --save file.")] = False,
 ) -> None:
     """Reproduce one run of a sweep alone and compare it, bit for bit, with the stored rows.
 
     Prints OK (exit 0) or the differences (exit 1).
     """
+    from experiments.outdir import resolve_output, write_file_atomically
     from experiments.sweep.replay import rerun as rerun_run
 
+    target = None
+    if save is not None:
+        target = resolve_output(save, kind="file", overwrite=overwrite, option="--save")
     report = rerun_run(folder, run_id)
     who = ", ".join(f"{k}={v}" for k, v in report.identity.items())
-    if save is not None and report.outcome.timeseries is not None:
-        report.outcome.timeseries.to_parquet(save, index=False)
-        typer.echo(f"wrote {save}")
+    if target is not None and report.outcome.timeseries is not None:
+        frame = report.outcome.timeseries
+        write_file_atomically(
+            target, lambda tmp: frame.to_parquet(tmp, index=False), overwrite, option="--save"
+        )
+        typer.echo(f"wrote {target}")
     if not report.stored:
         typer.echo(
             f"run {run_id} ({who}) is not stored yet (the sweep has not reached it); "

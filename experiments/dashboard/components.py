@@ -1,116 +1,300 @@
-"""The dashboard's views: the collaboration graph and two indicator charts.
+"""The dashboard page's parts: run controls, settings, and the four views.
 
-Each view is a plain function of the model, which SolaraViz wraps in a component
-that re-renders after every Step, Play tick and Reset. Figures are built with
-``matplotlib.figure.Figure`` (no pyplot state shared between sessions) and kept to
-about 5 x 4 inches, the size of one cell of SolaraViz's grid.
+What changes at every step of Play (the four pictures, the step counter, the status
+line) is shown by widgets created once and then updated in place from the session's
+worker (:class:`LiveOutputs`): a frame costs a few widget messages, not a re-render
+of the page (which, with its dozen sliders, costs tens of milliseconds), and the
+browser receives a picture only when it changed. The buttons and the settings are
+ordinary Solara components, re-rendered when their reactive values change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import html
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
 
+import ipywidgets
+import reacton.ipywidgets as rw
 import solara
-from matplotlib.figure import Figure
 
-from experiments.graph_drawing import draw_collaboration_graph
-from experiments.plots import INDICATOR_LABELS, style_cycle
-
-if TYPE_CHECKING:
-    from experiments.dashboard.model import DashboardModel
+from experiments.dashboard.controls import (
+    CITIZEN_RANGE,
+    LEVER_SLIDERS,
+    DashboardSetup,
+    Settings,
+    lever_range,
+    slider_label,
+    with_regime,
+)
+from experiments.dashboard.jurisdictions import JURISDICTION_INDICATORS
+from experiments.dashboard.session import Controls, Frame, Session
+from sim import REGIME_NAMES
 
 __all__ = [
-    "CITIZEN_INDICATORS",
-    "GOVERNANCE_INDICATORS",
-    "CitizenIndicators",
-    "CollaborationGraph",
-    "GovernanceIndicators",
+    "PENDING_NOTE",
+    "SETTINGS_NOTE",
+    "ApplyNote",
+    "LiveOutputs",
+    "LiveText",
+    "LiveView",
+    "RunControls",
+    "SettingsPanel",
+    "Views",
+    "frame_outputs",
 ]
 
-CITIZEN_INDICATORS: tuple[str, ...] = (
-    "mean_trust",
-    "mean_satisfaction",
-    "participation_rate",
-    "unrest_rate",
-)
-GOVERNANCE_INDICATORS: tuple[str, ...] = (
-    "compliance_rate",
-    "service_coverage",
-    "polycentricity",
-    "jurisdiction_equity",
-)
-_DPI = 100
+SETTINGS_NOTE = "Settings apply on Reset: Reset builds a new model from them."
+PENDING_NOTE = "Changed settings: press Reset to apply them."
 
 
-def CollaborationGraph(model: DashboardModel) -> None:
-    """The collaboration graph at the model's fixed layout, with what is drawn."""
-    fig = Figure(figsize=(5.4, 3.6))
-    # a fixed box (legend underneath) is faster than a layout engine, at every step
-    ax = fig.add_axes((0.0, 0.2, 1.0, 0.8))
-    draw_collaboration_graph(
-        ax,
-        model,
-        model.graph_layout,
-        size_by=model.node_size,
-        legend="below",
-        fontsize=6.0,
-        legend_columns=3,
-    )
-    with solara.Column(gap="2px"):
-        # above the figure: text below it would spill out of the grid cell
-        solara.Text(
-            f"{model.graph_layout.caption()}. Node size: {model.node_size} within each type.",
-            style={"font-size": "12px"},
-        )
-        solara.FigureMatplotlib(fig, format="png", dpi=_DPI)
-
-
-def CitizenIndicators(model: DashboardModel) -> None:
-    """Trust, satisfaction, participation and unrest over time."""
-    _indicator_chart(model, CITIZEN_INDICATORS, "Citizens")
-    solara.Text(model.describe(), classes=["govsim-status"], style={"font-size": "12px"})
-
-
-def GovernanceIndicators(model: DashboardModel) -> None:
-    """Compliance, service coverage, polycentricity and equity over time."""
-    _indicator_chart(model, GOVERNANCE_INDICATORS, "Governance")
-
-
-def _indicator_chart(model: DashboardModel, indicators: Sequence[str], title: str) -> None:
-    frame = model.indicator_frame()
-    fig = Figure(figsize=(5.0, 3.6))
-    ax = fig.add_axes((0.11, 0.12, 0.86, 0.8))  # a layout engine would triple the render time
-    for k, name in enumerate(indicators):
-        style = style_cycle(k)
-        ax.plot(
-            frame.index,
-            frame[name],
-            label=INDICATOR_LABELS.get(name, name),
-            linewidth=1.4,
-            markersize=3,
-            markevery=max(1, len(frame) // 8),
-            **style,
-        )
-    for event in model.events:
-        if 0 < event.step <= model.steps:
-            ax.axvline(event.step, color="#555555", linestyle=":", linewidth=1.0)
-            ax.annotate(
-                "event",
-                (event.step, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
-                textcoords="offset points",
-                va="top",
-                fontsize=7,
-                color="#555555",
+@solara.component
+def RunControls(
+    session: Session,
+    controls: solara.Reactive[Controls],
+    settings: solara.Reactive[Settings],
+    outputs: LiveOutputs,
+) -> None:
+    """Reset, Play/Pause, Step, play speed, the step counter and the busy indicator."""
+    state = controls.value
+    rate = solara.use_reactive(session.play_rate)
+    busy = state.busy is not None
+    with solara.Card("Run"):
+        with solara.Row(justify="space-between"):
+            solara.Button(
+                "Reset",
+                color="primary",
+                on_click=lambda: session.reset(settings.value),
+                disabled=busy,
             )
-    ax.set_xlim(0, max(10, model.steps))
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("Step", fontsize=8)
-    ax.set_ylabel("Share or index (0-1)", fontsize=8)
-    ax.set_title(title, fontsize=9)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3, linewidth=0.5)
-    ax.legend(fontsize=6.5, loc="lower left", frameon=True, framealpha=0.85)
-    solara.FigureMatplotlib(fig, format="png", dpi=_DPI)
+            if state.playing:
+                solara.Button(
+                    "Pause", color="primary", icon_name="mdi-pause", on_click=session.pause
+                )
+            else:
+                solara.Button(
+                    "Play",
+                    color="primary",
+                    icon_name="mdi-play",
+                    on_click=session.play,
+                    disabled=busy or not state.ready,
+                )
+            solara.Button(
+                "Step",
+                color="primary",
+                on_click=session.step,
+                disabled=busy or state.playing or not state.ready,
+            )
+
+        def set_rate(value: int) -> None:
+            rate.set(value)
+            session.set_play_rate(value)
+
+        solara.SliderInt(
+            slider_label("Play speed (steps/s)", rate.value, 1),
+            value=rate.value,
+            on_value=set_rate,
+            min=1,
+            max=30,
+            step=1,
+        )
+        with solara.Row(gap="12px"):
+            LiveText(outputs, "step")
+            LiveText(outputs, "rate")
+        if busy:
+            with solara.Column(classes=["govsim-busy"], gap="2px"):
+                solara.ProgressLinear(True)
+                solara.Text(state.busy or "")
+        if state.error:
+            solara.Error(state.error, classes=["govsim-error"])
+
+
+@solara.component
+def ApplyNote(controls: solara.Reactive[Controls], settings: solara.Reactive[Settings]) -> None:
+    """The note that settings act on Reset, and a warning while some are not applied."""
+    applied = controls.value.settings
+    if applied is not None and applied != settings.value:
+        solara.Warning(PENDING_NOTE, dense=True, classes=["govsim-pending"])
+    else:
+        solara.Info(SETTINGS_NOTE, dense=True, classes=["govsim-note"])
+
+
+@solara.component
+def SettingsPanel(setup: DashboardSetup, settings: solara.Reactive[Settings]) -> None:
+    """Regime, decentralisation, population and lever sliders, each showing its value.
+
+    Choosing a regime moves every lever slider to that regime's preset.
+    """
+    current = settings.value
+    # every regime's preset is validated to find a range: once per page, not per render
+    ranges = solara.use_memo(
+        lambda: {lever: lever_range(setup, lever) for lever in LEVER_SLIDERS}, []
+    )
+
+    def update(**changes) -> None:
+        settings.set(replace(settings.value, **changes))
+
+    solara.Select(
+        "Regime (lever sliders follow its preset)",
+        value=current.regime,
+        values=list(REGIME_NAMES),
+        on_value=lambda regime: settings.set(with_regime(setup, settings.value, regime)),
+    )
+    solara.SliderFloat(
+        slider_label("Decentralisation (0-1)", current.decentralization, 0.05),
+        value=current.decentralization,
+        on_value=lambda v: update(decentralization=round(float(v), 10)),
+        min=0.0,
+        max=1.0,
+        step=0.05,
+    )
+    low, high, step = CITIZEN_RANGE
+    solara.SliderInt(
+        slider_label("Citizens", current.citizens, step),
+        value=current.citizens,
+        on_value=lambda v: update(citizens=int(v)),
+        min=low,
+        max=max(high, current.citizens),
+        step=step,
+    )
+    solara.Text("Levers", style={"font-weight": "bold", "margin-top": "8px"})
+    for lever, (label, *_rest) in LEVER_SLIDERS.items():
+        low, high, step = ranges[lever]
+
+        def set_lever(value: float, lever: str = lever) -> None:
+            levers = dict(settings.value.levers)
+            levers[lever] = round(float(value), 10)  # the slider's float noise is not a change
+            update(levers=levers)
+
+        solara.SliderFloat(
+            slider_label(label, current.levers[lever], step),
+            value=current.levers[lever],
+            on_value=set_lever,
+            min=low,
+            max=high,
+            step=step,
+        )
+
+
+class LiveOutputs:
+    """Widgets updated in place, frame after frame, by name (views, step, status ...).
+
+    Components register their widget when mounted (:meth:`attach`); the session's
+    worker calls :meth:`show` with each frame's values (:func:`frame_outputs`). A
+    value equal to the one shown is not sent again; a widget attached late gets the
+    latest value.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._widgets: dict[str, ipywidgets.Widget] = {}
+        self._values: dict[str, bytes | str] = {}
+
+    def attach(self, name: str, widget: ipywidgets.Widget) -> None:
+        """Show ``name``'s values in ``widget`` from now on."""
+        with self._lock:
+            self._widgets[name] = widget
+            if name in self._values:
+                widget.value = self._values[name]
+
+    def detach(self, name: str, widget: ipywidgets.Widget) -> None:
+        """Stop updating ``widget`` (its component was removed)."""
+        with self._lock:
+            if self._widgets.get(name) is widget:
+                del self._widgets[name]
+
+    def show(self, values: Mapping[str, bytes | str]) -> None:
+        """Put each value in its widget, if it changed."""
+        with self._lock:
+            for name, value in values.items():
+                old = self._values.get(name)
+                if old is value or old == value:
+                    continue
+                self._values[name] = value
+                widget = self._widgets.get(name)
+                if widget is not None:
+                    widget.value = value
+
+    def value(self, name: str) -> bytes | str | None:
+        """The last value shown under ``name``."""
+        with self._lock:
+            return self._values.get(name)
+
+
+def frame_outputs(frame: Frame) -> dict[str, bytes | str]:
+    """What a frame shows in the live widgets: pictures as PNG, texts as HTML."""
+    values: dict[str, bytes | str] = dict(frame.images)
+    step = "Step: -" if frame.step is None else f"Step: {frame.step}"
+    values["step"] = f'<span style="font-size: 16px; font-weight: bold">{step}</span>'
+    values["rate"] = "" if frame.rate is None else f"playing at {frame.rate:.1f} steps/s"
+    values["status"] = f'<span style="font-size: 13px">{html.escape(frame.status)}</span>'
+    values["caption"] = f'<span style="font-size: 12px">{html.escape(frame.caption)}</span>'
+    return values
+
+
+def _use_attached(outputs: LiveOutputs, name: str, element) -> None:
+    def attach():
+        widget = solara.get_widget(element)
+        outputs.attach(name, widget)
+        return lambda: outputs.detach(name, widget)
+
+    solara.use_effect(attach, [])
+
+
+@solara.component
+def LiveText(outputs: LiveOutputs, name: str):
+    """A text updated in place (class ``govsim-<name>``)."""
+    # the value is never a prop, so a re-render cannot overwrite what the worker set
+    element = rw.HTML(_dom_classes=[f"govsim-{name}"])
+    _use_attached(outputs, name, element)
+    return element
+
+
+@solara.component
+def LiveView(outputs: LiveOutputs, name: str):
+    """A picture updated in place (class ``govsim-view-<name>``), as wide as its card."""
+    element = rw.Image(format="png", layout={"width": "100%"}, _dom_classes=[f"govsim-view-{name}"])
+    _use_attached(outputs, name, element)
+    return element
+
+
+@solara.component
+def Views(session: Session, outputs: LiveOutputs) -> None:
+    """The collaboration graph, the two indicator charts and the per-jurisdiction chart."""
+    size_by = solara.use_reactive(session.size_by)
+    indicator = solara.use_reactive(session.jurisdiction_indicator)
+
+    def set_size_by(value: str) -> None:
+        size_by.set(value)
+        session.set_size_by(value)
+
+    def set_indicator(label: str) -> None:
+        name = next(k for k, v in JURISDICTION_INDICATORS.items() if v == label)
+        indicator.set(name)
+        session.set_jurisdiction_indicator(name)
+
+    LiveText(outputs, "status")
+    with solara.Columns([1, 1]):
+        with solara.Card("Collaboration graph", margin=0):
+            LiveText(outputs, "caption")
+            LiveView(outputs, "graph")
+            solara.Select(
+                "Node size by",
+                value=size_by.value,
+                values=["capacity", "degree"],
+                on_value=set_size_by,
+            )
+        with solara.Card("Citizens", margin=0):
+            LiveView(outputs, "citizens")
+    with solara.Columns([1, 1]):
+        with solara.Card("Governance", margin=0):
+            LiveView(outputs, "governance")
+        with solara.Card("By jurisdiction", margin=0):
+            LiveView(outputs, "jurisdictions")
+            solara.Select(
+                "Indicator by jurisdiction",
+                value=JURISDICTION_INDICATORS[indicator.value],
+                values=list(JURISDICTION_INDICATORS.values()),
+                on_value=set_indicator,
+            )

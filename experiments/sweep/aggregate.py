@@ -1,8 +1,8 @@
 """Final-state aggregates by design point, with confidence intervals over replicates.
 
-Student-t intervals of the mean across replicates, as in
-:mod:`experiments.analysis`: replicates are independent runs, the honest unit of
-replication of a stochastic simulation.
+Intervals of the mean across replicates, as in :mod:`experiments.analysis`
+(Wilson intervals for 0-1 indicators, Student-t otherwise): replicates are
+independent runs, the honest unit of replication of a stochastic simulation.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from experiments.analysis import KEY_INDICATORS
+from experiments.analysis import KEY_INDICATORS, interval_bounds
+from experiments.codebook import SHARE_INDICATORS
 from experiments.errors import UserError
 from experiments.sweep.results import FINAL_PREFIX, SweepResults
 
@@ -23,7 +23,7 @@ __all__ = ["aggregate_by_point", "point_means"]
 def aggregate_by_point(
     results: SweepResults, indicators: Sequence[str] = KEY_INDICATORS, level: float = 0.95
 ) -> pd.DataFrame:
-    """Mean final value of each indicator per (variant, design point), with its t interval.
+    """Mean final value of each indicator per (variant, design point), with its interval.
 
     Returns
     -------
@@ -46,12 +46,13 @@ def aggregate_by_point(
     long["indicator"] = long["indicator"].str.removeprefix(FINAL_PREFIX)
     grouped = long.groupby([*keys, "indicator"], sort=False)["value"]
     table = grouped.agg(["mean", "std", "count"]).reset_index().rename(columns={"count": "n"})
-    t = stats.t.ppf(0.5 + level / 2, np.maximum(table["n"] - 1, 1))
-    half = np.where(
-        table["n"] > 1, t * table["std"].fillna(0.0) / np.sqrt(table["n"].clip(lower=1)), 0.0
-    )
-    table["ci_low"] = table["mean"] - half
-    table["ci_high"] = table["mean"] + half
+    share = table["indicator"].isin(SHARE_INDICATORS).to_numpy()
+    bounds = [
+        interval_bounds(table["mean"], table["std"], table["n"], level, share=flag)
+        for flag in (False, True)
+    ]
+    table["ci_low"] = np.where(share, bounds[1][0], bounds[0][0])
+    table["ci_high"] = np.where(share, bounds[1][1], bounds[0][1])
     table = table.drop(columns=["std"])
     # every (variant, point, indicator) appears, even when no replicate of it succeeded
     grid = pd.MultiIndex.from_product(

@@ -6,6 +6,7 @@ rows are a function of its task alone, and readers sort by run id and step.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -18,14 +19,17 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.codebook import write_codebook
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.executors import open_executor
+from experiments.outdir import resolve_output
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import execute_run
 from experiments.sweep.designs import Design, build_design, design_generator
 from experiments.sweep.plan import SweepPlan, SweepRun
 from experiments.sweep.store import BatchWriter, SweepStore, config_hash, prepare_folder
+from experiments.tidy import insert_parameters
 
 __all__ = ["RunOutcome", "SweepSummary", "open_plan", "run_one", "run_sweep"]
 
@@ -59,6 +63,7 @@ class SweepSummary:
     wall_seconds: float
     executor: str
     failures: list[dict[str, Any]] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -93,6 +98,8 @@ def run_one(run: SweepRun) -> RunOutcome:
     series.insert(0, "point", run.point)
     series.insert(0, "variant", run.task.variant)
     series.insert(0, "run_id", run.run_id)
+    # the design point's and the variant's parameter values: one tidy table
+    insert_parameters(series, dict(run.parameters), after="step")
     return RunOutcome(run.run_id, "ok", time.perf_counter() - start, final, series)
 
 
@@ -149,11 +156,17 @@ def run_sweep(
     KeyboardInterrupt
         After writing every finished run; the same call resumes.
     """
-    out = Path(out)
     if scheduler and dask_local:
         raise UserError("--scheduler and --dask-local: give one or the other")
+    if config.sweep is None:  # before the folder is touched
+        open_plan(config, None, None)
+    # resumable, so an existing folder is judged by prepare_folder; the path rules apply here
+    out = resolve_output(
+        out, kind="folder", overwrite=overwrite, allow_existing=True, links="refuse"
+    )
     dump = config.model_dump(mode="json")
     store = SweepStore(out)
+    repaired: list[str] = []
     with store.lock():
         manifest = prepare_folder(out, dump, overwrite)
         resumed = manifest is not None
@@ -161,6 +174,9 @@ def run_sweep(
             assert manifest is not None
             store.clean()
             plan = open_plan(config, store.read_design(), manifest)
+            repaired = store.verify(_rows_per_run(plan))  # count only what is really stored
+            for note in repaired:  # shown even with --quiet: the user should know
+                sys.stderr.write(f"{out}: {note}; its runs will be run again\n")
         else:
             plan = open_plan(config, None, None)
             plan.check()
@@ -202,6 +218,7 @@ def run_sweep(
             writer.flush()
             store.consolidate()
             runs = store.read_runs()
+            _write_codebook(store, runs)
             session.update(
                 status=status,
                 ran=counts["ran"],
@@ -225,7 +242,23 @@ def run_sweep(
         failures=failed_rows[["run_id", "variant", "point", "replicate", "error"]].to_dict(
             "records"
         ),
+        repaired=repaired,
     )
+
+
+def _rows_per_run(plan: SweepPlan) -> Callable[[int], int]:
+    """How many per-step rows a successful run of the plan stores (0: final values only)."""
+    if plan.spec.per_step is not None and not list(plan.spec.per_step):
+        return lambda run_id: 0
+    every = plan.spec.record_every
+    steps = {name: variant.run.steps for name, variant in plan.variants.items()}
+
+    def rows(run_id: int) -> int:
+        n = steps[plan.locate(run_id)[0]]
+        # steps 0, every, 2 every, ... and always the last one (experiments.runner.execute_run)
+        return n // every + 1 + (1 if n % every else 0)
+
+    return rows
 
 
 def _drain(
@@ -304,6 +337,19 @@ def _run_row(plan: SweepPlan, outcome: RunOutcome) -> dict[str, Any]:
     )
     row.update({f"final_{name}": outcome.final.get(name, float("nan")) for name in INDICATORS})
     return row
+
+
+def _write_codebook(store: SweepStore, runs: pd.DataFrame) -> None:
+    """``codebook.json`` for the folder's tables (the Parquet files carry it too)."""
+    import pyarrow.parquet as pq
+
+    files = {"runs.parquet": list(runs.columns), "design.parquet": []}
+    if (store.root / "design.parquet").is_file():
+        files["design.parquet"] = pq.read_schema(store.root / "design.parquet").names
+    parts = sorted(store.timeseries_dir.glob("part-*.parquet"))
+    if parts:
+        files["timeseries/part-*.parquet"] = pq.read_schema(parts[0]).names
+    write_codebook(files, store.root / "codebook.json")
 
 
 def _status(runs: pd.DataFrame, total: int) -> dict[str, int]:

@@ -21,6 +21,7 @@ from experiments.errors import UserError
 from experiments.runner import RunTask
 from experiments.seeds import stream_seed
 from experiments.sweep.designs import Design
+from experiments.tidy import varying_parameters
 
 __all__ = ["SweepPlan", "SweepRun"]
 
@@ -33,6 +34,8 @@ class SweepRun:
     point: int
     task: RunTask
     per_step: tuple[str, ...] | None = None
+    parameters: tuple[tuple[str, Any], ...] = ()
+    """Dotted key and value of each swept key and each key that differs between variants."""
 
 
 class SweepPlan:
@@ -65,6 +68,8 @@ class SweepPlan:
             for name, variant in self.variants.items()
         }
         names = design.names
+        # keys that differ between variants, stored in every row next to the design values
+        self._varying = varying_parameters(self.variants, exclude=names)
         self._overrides = [
             [
                 (key.removeprefix("model."), _native(value))
@@ -98,7 +103,11 @@ class SweepPlan:
             variant, replicate, self.seed(run_id), params, events, steps, self.spec.record_every
         )
         per_step = tuple(self.spec.per_step) if self.spec.per_step is not None else None
-        return SweepRun(run_id, point, task, per_step)
+        parameters = (
+            *zip(self.design.names, self._values(point), strict=True),
+            *self._varying[variant].items(),
+        )
+        return SweepRun(run_id, point, task, per_step, parameters)
 
     def check(self) -> None:
         """Validate every design point in every variant before anything runs.
@@ -125,7 +134,9 @@ class SweepPlan:
                     check_events(params, timeline)
                 except ValidationError as error:
                     detail = format_validation_error(error).removeprefix("invalid config:\n  ")
-                    raise UserError(f"{where}: model.{detail}") from None
+                    # a rule over the whole model has no field path: its message names fields
+                    joint = "." if error.errors()[0]["loc"] else ": "
+                    raise UserError(f"{where}: model{joint}{detail}") from None
                 except ValueError as error:
                     raise UserError(f"{where}: {error}") from None
 
@@ -137,7 +148,7 @@ class SweepPlan:
         )
 
     def identity(self, run_id: int) -> dict[str, Any]:
-        """The columns that identify a run in every stored row (and its design values)."""
+        """The columns that identify a run (with its design values and variant's varying keys)."""
         variant, point, replicate = self.locate(run_id)
         row: dict[str, Any] = {
             "run_id": run_id,
@@ -148,6 +159,7 @@ class SweepPlan:
             "steps": self._bases[variant][2],
         }
         row.update(zip(self.design.names, self._values(point), strict=True))
+        row.update(self._varying[variant])
         return row
 
     def run_ids(self) -> Iterator[int]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from experiments.errors import UserError
 from experiments.sweep.designs import Design
-from experiments.sweep.store import SweepStore
+from experiments.sweep.store import MANIFEST, SweepStore, check_sweep_manifest
 
 __all__ = ["FINAL_PREFIX", "SweepResults", "load_results"]
 
@@ -78,5 +78,6 @@ def load_results(root: str | Path) -> SweepResults:
         raise UserError(
             f"{root}: not a sweep folder (no sweep manifest.json); run govsim sweep first"
         )
+    check_sweep_manifest(manifest, root / MANIFEST)
     design = Design.from_frame(store.read_design(), manifest["design"]["kind"], manifest["design"])
     return SweepResults(root, manifest, design, store.read_runs())

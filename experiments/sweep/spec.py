@@ -13,7 +13,6 @@ from typing import Any, Literal, Self
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictFloat,
@@ -23,16 +22,28 @@ from pydantic import (
     model_validator,
 )
 
-from experiments.errors import nearest
+from experiments.errors import nearest, show
+from sim.strict import StrictBlock
 
-__all__ = ["DESIGNS", "SweepSpec", "SweptParameter", "check_model_key"]
+__all__ = [
+    "DESIGNS",
+    "MAX_DESIGN_POINTS",
+    "MAX_SWEEP_RUNS",
+    "SweepSpec",
+    "SweptParameter",
+    "check_model_key",
+]
 
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+MAX_DESIGN_POINTS = 1_000_000
+"""Most points a design may have: each is validated before any run, and stored."""
+MAX_SWEEP_RUNS = 10_000_000
+"""Most runs (points x variants x replicates) a sweep may plan."""
 
 Scalar = StrictBool | StrictInt | StrictFloat | StrictStr
 
 
-class SweptParameter(BaseModel):
+class SweptParameter(StrictBlock):
     """One swept model key: either a list of ``values`` or a range ``low``..``high``.
 
     A list is a set of levels: a grid crosses them, a sampled design (lhs, sobol,
@@ -41,13 +52,14 @@ class SweptParameter(BaseModel):
     included). ``integer`` draws whole numbers from ``low``..``high`` inclusive.
     """
 
-    model_config = ConfigDict(extra="forbid")
-
     values: list[Scalar] | None = Field(None, min_length=1, description="Levels to sweep.")
     low: float | None = Field(None, description="Lower end of the range.")
     high: float | None = Field(None, description="Upper end of the range.")
     levels: int | None = Field(
-        None, ge=2, description="Grid only: evenly spaced levels of the range."
+        None,
+        ge=2,
+        le=MAX_DESIGN_POINTS,
+        description="Grid only: evenly spaced levels of the range.",
     )
     integer: bool = Field(False, description="Range of whole numbers (low..high inclusive).")
 
@@ -60,10 +72,11 @@ class SweptParameter(BaseModel):
             kinds = {_kind(v) for v in self.values}
             if len(kinds) > 1:
                 raise ValueError(
-                    f"values must all be numbers, all strings or all booleans (got {self.values})"
+                    "values must all be numbers, all strings or all booleans "
+                    f"(got {show(self.values)})"
                 )
             if len(set(map(repr, self.values))) != len(self.values):
-                raise ValueError(f"values repeat (got {self.values})")
+                raise ValueError(f"values repeat (got {show(self.values)})")
             return self
         if self.low is None or self.high is None:
             raise ValueError("give a list of values, or a range with both low and high")
@@ -80,8 +93,18 @@ class SweptParameter(BaseModel):
         """True for a ``low``..``high`` range, False for a list of levels."""
         return self.values is None
 
+    def level_count(self) -> int:
+        """Levels a grid crosses, without listing them (an upper bound for integer ranges)."""
+        if self.values is not None:
+            return len(self.values)
+        assert self.low is not None and self.high is not None  # the validator checks it
+        whole = int(self.high) - int(self.low) + 1 if self.integer else None
+        if self.levels is None:
+            return whole or 0
+        return min(self.levels, whole) if whole is not None else self.levels
 
-class SweepSpec(BaseModel):
+
+class SweepSpec(StrictBlock):
     """A design over dotted model keys, crossed with the config's variants and replicates.
 
     Every design point runs in every variant, ``replicates`` times. Run ``k``'s
@@ -89,8 +112,6 @@ class SweepSpec(BaseModel):
     point and in every variant (common random numbers: differences between points
     are not blurred by different draws); ``independent`` gives run ``k`` stream ``k``.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     design: Literal["grid", "lhs", "sobol", "morris"] = Field(
         "grid",
@@ -105,6 +126,7 @@ class SweepSpec(BaseModel):
     samples: int | None = Field(
         None,
         ge=1,
+        le=MAX_DESIGN_POINTS,
         description="lhs: points; sobol: base sample N, a power of two (N(D+2) points, N(2D+2) with "
         "second_order); morris: trajectories (N(D+1) points). Not used by grid.",
     )
@@ -117,6 +139,7 @@ class SweepSpec(BaseModel):
     record_every: int = Field(
         1,
         ge=1,
+        le=1_000_000,
         description="Keep every k-th step of the per-step indicators (the last step is always kept).",
     )
     per_step: list[str] | None = Field(
@@ -130,7 +153,7 @@ class SweepSpec(BaseModel):
     )
     second_order: bool = Field(False, description="sobol: also sample for second-order indices.")
     morris_levels: int = Field(
-        4, ge=2, description="morris: levels of the grid trajectories move on."
+        4, ge=2, le=1000, description="morris: levels of the grid trajectories move on."
     )
 
     @field_validator("parameters", mode="before")
@@ -144,7 +167,7 @@ class SweepSpec(BaseModel):
                 entry = {"values": entry}
             elif not isinstance(entry, dict):
                 raise ValueError(
-                    f"{key}: give a list of values or a range {{low, high}} (got {entry!r})"
+                    f"{key}: give a list of values or a range {{low, high}} (got {show(entry)})"
                 )
             out[key] = entry
         return out
@@ -171,7 +194,7 @@ class SweepSpec(BaseModel):
                     if guess
                     else f" (allowed: {', '.join(INDICATORS)})"
                 )
-                raise ValueError(f"unknown indicator {name!r}{hint}")
+                raise ValueError(f"unknown indicator {show(name)}{hint}")
         return names
 
     @model_validator(mode="after")
@@ -186,6 +209,7 @@ class SweepSpec(BaseModel):
                     raise ValueError(
                         f"parameters.{key}: a grid needs values or a range with levels"
                     )
+            self._check_size()
             return self
         if self.samples is None:
             raise ValueError(f"samples: the {self.design} design needs a number of samples")
@@ -198,7 +222,42 @@ class SweepSpec(BaseModel):
             raise ValueError(
                 f"parameters: sensitivity analysis ({self.design}) needs at least two parameters"
             )
+        self._check_size()
         return self
+
+    def point_count(self) -> int:
+        """Design points, counted without drawing them (an upper bound for integer grids).
+
+        Equals :func:`experiments.sweep.designs.design_size` except where an integer
+        range's evenly spaced levels round to the same whole number.
+        """
+        if self.design == "grid":
+            count = 1
+            for parameter in self.parameters.values():
+                count *= parameter.level_count()
+            return count
+        assert self.samples is not None
+        d = len(self.parameters)
+        if self.design == "lhs":
+            return self.samples
+        if self.design == "sobol":
+            return self.samples * (2 * d + 2 if self.second_order else d + 2)
+        return self.samples * (d + 1)
+
+    def _check_size(self) -> None:
+        points = self.point_count()
+        if points > MAX_DESIGN_POINTS:
+            what = (
+                "the product of the levels"
+                if self.design == "grid"
+                else f"from samples {self.samples} and {len(self.parameters)} parameters"
+            )
+            field = "parameters" if self.design == "grid" else "samples"
+            raise ValueError(
+                f"{field}: the {self.design} design would have {show(points)} points "
+                f"({what}), more than the {MAX_DESIGN_POINTS:,} a sweep may have; use fewer "
+                "levels or samples"
+            )
 
 
 def check_model_key(key: str) -> None:

@@ -18,26 +18,29 @@ duplicates a row.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from experiments.codebook import write_parquet
 from experiments.errors import UserError
-from experiments.outdir import check_output_dir
+from experiments.folderlock import folder_lock
+from experiments.inputfile import read_text_input
+from experiments.outdir import resolve_output
 
 __all__ = [
     "BatchWriter",
     "SweepStore",
+    "check_sweep_manifest",
     "config_diff",
     "config_hash",
 ]
@@ -75,12 +78,17 @@ class SweepStore:
     def read_manifest(self) -> dict[str, Any] | None:
         """The manifest, or None when the folder holds none."""
         path = self.root / MANIFEST
-        if not path.is_file():
+        if not os.path.lexists(path):
             return None
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
+            manifest = json.loads(read_text_input(path, "manifest"))
+        except json.JSONDecodeError as error:
             raise UserError(f"{path}: unreadable manifest ({error})") from None
+        if not isinstance(manifest, dict):
+            raise UserError(
+                f"{path}: not a govsim manifest (holds a {type(manifest).__name__}, not an object)"
+            )
+        return manifest
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Write the manifest atomically."""
@@ -91,11 +99,15 @@ class SweepStore:
 
     def write_design(self, frame: pd.DataFrame) -> None:
         """Write ``design.parquet`` atomically."""
-        _atomic_write(self.root / DESIGN, lambda tmp: frame.to_parquet(tmp, index=False))
+        _atomic_write(self.root / DESIGN, lambda tmp: write_parquet(frame, tmp))
 
     def read_design(self) -> pd.DataFrame:
         """The stored design table."""
-        return pd.read_parquet(self.root / DESIGN)
+        path = self.root / DESIGN
+        try:
+            return pd.read_parquet(path)
+        except Exception as error:  # any reader error: missing or damaged file
+            raise UserError(f"{path}: unreadable design table ({type(error).__name__})") from None
 
     # -- batches ---------------------------------------------------------------
     def committed_batches(self) -> list[int]:
@@ -129,25 +141,23 @@ class SweepStore:
         name = f"part-{batch:06d}.parquet"
         if timeseries is not None and len(timeseries):
             self.timeseries_dir.mkdir(exist_ok=True)
-            _atomic_write(
-                self.timeseries_dir / name, lambda tmp: timeseries.to_parquet(tmp, index=False)
-            )
+            _atomic_write(self.timeseries_dir / name, lambda tmp: write_parquet(timeseries, tmp))
         self.runs_dir.mkdir(exist_ok=True)
-        _atomic_write(self.runs_dir / name, lambda tmp: runs.to_parquet(tmp, index=False))
+        _atomic_write(self.runs_dir / name, lambda tmp: write_parquet(runs, tmp))
 
     def read_runs(self) -> pd.DataFrame:
         """Every committed run row, sorted by run id; a retried run keeps its latest row."""
         parts = _parts(self.runs_dir)
         if not parts:
             return pd.DataFrame(columns=["run_id", "status"])
-        frame = pd.concat([pd.read_parquet(parts[b]) for b in sorted(parts)], ignore_index=True)
+        frame = pd.concat([_read_part(parts[b]) for b in sorted(parts)], ignore_index=True)
         frame = frame.drop_duplicates("run_id", keep="last")
         return frame.sort_values("run_id", kind="stable").reset_index(drop=True)
 
     def consolidate(self) -> Path:
         """Rewrite ``runs.parquet`` from the committed parts."""
         runs = self.read_runs()
-        _atomic_write(self.root / RUNS, lambda tmp: runs.to_parquet(tmp, index=False))
+        _atomic_write(self.root / RUNS, lambda tmp: write_parquet(runs, tmp))
         return self.root / RUNS
 
     def read_timeseries(
@@ -160,31 +170,92 @@ class SweepStore:
         files = [str(p) for b, p in sorted(_parts(self.timeseries_dir).items()) if b in committed]
         if not files:
             return pd.DataFrame(columns=list(columns or ["run_id", "step"]))
-        dataset = ds.dataset(files, format="parquet")
         wanted = None if columns is None else list(dict.fromkeys(["run_id", "step", *columns]))
         where = None if run_ids is None else ds.field("run_id").isin([int(k) for k in run_ids])
-        frame = dataset.to_table(columns=wanted, filter=where).to_pandas()
+        try:
+            dataset = ds.dataset(files, format="parquet")
+            frame = dataset.to_table(columns=wanted, filter=where).to_pandas()
+        except (OSError, ValueError) as error:  # pyarrow's errors for damaged files
+            raise UserError(
+                f"{self.timeseries_dir}: a part is unreadable ({error}); run the same govsim "
+                "sweep command again to verify the parts and redo the damaged runs"
+            ) from None
         return frame.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
 
     # -- one writer at a time --------------------------------------------------
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold an exclusive lock on the folder (released by the OS even on kill -9)."""
+        """Hold an exclusive lock on the folder (released by the OS even on kill -9).
+
+        The folder (and missing parents) is created for the session; a session that
+        ends leaving it empty (refused, or failed before writing) removes what it
+        created, and the lock file is removed when the session ends.
+        """
+        created = [p for p in (self.root, *self.root.parents) if not os.path.lexists(p)]
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.root / ".lock", "a+")  # held for the whole session
         except OSError as error:
             raise UserError(f"--out {self.root}: cannot write there ({error.strerror})") from None
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise UserError(
-                    f"--out {self.root}: another govsim sweep is writing to this folder"
-                ) from None
-            yield
+            with folder_lock(self.root):
+                yield
         finally:
-            handle.close()
+            for folder in created:  # deepest first; stops at the first that holds something
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+    # -- checking what a resume counts -----------------------------------------
+    def verify(self, rows_per_run: Callable[[int], int]) -> list[str]:
+        """Check every committed batch; move damaged ones to ``damaged/`` so their runs are redone.
+
+        A batch is damaged when its runs part cannot be read or lacks ``run_id`` and
+        ``status``, or when its timeseries part is missing, unreadable, or does not
+        hold exactly ``rows_per_run(run_id)`` rows for each of its ``ok`` runs (and
+        none for others). Nothing is deleted: the files are moved aside.
+
+        Returns
+        -------
+        list of str
+            One line per damaged batch, naming its files and the problem.
+        """
+        import pyarrow.parquet as pq
+
+        notes = []
+        series_parts = _parts(self.timeseries_dir)
+        for batch, runs_path in sorted(_parts(self.runs_dir).items()):
+            series_path = series_parts.get(batch)
+            problem = None
+            try:
+                runs = pd.read_parquet(runs_path, columns=["run_id", "status"])
+            except Exception as error:  # any reader error means the file is damaged
+                runs, problem = None, f"{runs_path.name} unreadable ({type(error).__name__})"
+            if runs is not None:
+                expected = {
+                    int(k): rows_per_run(int(k))
+                    for k, status in zip(runs["run_id"], runs["status"], strict=True)
+                    if status == "ok"
+                }
+                expected = {k: n for k, n in expected.items() if n}
+                problem = _check_series(series_path, expected, pq)
+            if problem is not None:
+                moved = self._set_aside(batch, [runs_path, series_path])
+                notes.append(f"batch {batch}: {problem}; moved {', '.join(moved)} to damaged/")
+        return notes
+
+    def _set_aside(self, batch: int, paths: Sequence[Path | None]) -> list[str]:
+        folder = self.root / "damaged"
+        folder.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        moved = []
+        for path in paths:
+            if path is None or not path.exists():
+                continue
+            name = f"{path.parent.name}-part-{batch:06d}-{stamp}-{os.getpid()}.parquet"
+            os.replace(path, folder / name)
+            moved.append(str(path.relative_to(self.root)))
+        return moved
 
 
 def prepare_folder(root: Path, config: Mapping[str, Any], overwrite: bool) -> dict[str, Any] | None:
@@ -201,6 +272,7 @@ def prepare_folder(root: Path, config: Mapping[str, Any], overwrite: bool) -> di
     manifest = store.read_manifest() if root.is_dir() else None
     if manifest is not None and manifest.get("kind") == "sweep":
         if manifest.get("config_hash") == config_hash(config):
+            check_sweep_manifest(manifest, root / MANIFEST)
             return manifest
         if not overwrite:
             changed = (
@@ -211,13 +283,31 @@ def prepare_folder(root: Path, config: Mapping[str, Any], overwrite: bool) -> di
                 "resuming would mix results. Pass --overwrite to replace it, or choose another --out"
             )
     elif not _only_leftovers(root):
-        check_output_dir(root, overwrite)
+        resolve_output(root, kind="folder", overwrite=overwrite)
     if root.is_dir():
         for path in root.iterdir():
             if path.name == ".lock":
                 continue
             shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
     return None
+
+
+def check_sweep_manifest(manifest: Mapping[str, Any], path: Path) -> None:
+    """Refuse a sweep manifest missing what reading the sweep back needs.
+
+    Raises
+    ------
+    UserError
+        Naming ``path`` and the missing or malformed entry.
+    """
+    design = manifest.get("design")
+    if not isinstance(design, Mapping) or not isinstance(design.get("kind"), str):
+        raise UserError(f"{path}: damaged sweep manifest: 'design' with its 'kind' is missing")
+    runs = manifest.get("runs")
+    if not isinstance(runs, Mapping) or not isinstance(runs.get("variants"), list):
+        raise UserError(f"{path}: damaged sweep manifest: 'runs' with its 'variants' is missing")
+    if not isinstance(manifest.get("config"), Mapping):
+        raise UserError(f"{path}: damaged sweep manifest: 'config' is missing")
 
 
 class BatchWriter:
@@ -283,6 +373,22 @@ def _only_leftovers(root: Path) -> bool:
     return all(p.name in (".lock", DESIGN) or p.name.endswith(".tmp") for p in root.iterdir())
 
 
+def _check_series(path: Path | None, expected: dict[int, int], pq: Any) -> str | None:
+    """What is wrong with a batch's timeseries part, given the rows its ok runs should have."""
+    if not expected:
+        return None if path is None else f"{path.name} holds rows of no successful run"
+    if path is None:
+        return "its timeseries part is missing"
+    try:
+        ids = pq.read_table(path, columns=["run_id"]).column("run_id").to_numpy()
+    except Exception as error:  # any reader error means the file is damaged
+        return f"timeseries/{path.name} unreadable ({type(error).__name__})"
+    counts = pd.Series(ids).value_counts().to_dict()
+    if {int(k): int(n) for k, n in counts.items()} != expected:
+        return f"timeseries/{path.name} does not hold the expected rows of its runs"
+    return None
+
+
 def _parts(folder: Path) -> dict[int, Path]:
     if not folder.is_dir():
         return {}
@@ -292,6 +398,16 @@ def _parts(folder: Path) -> dict[int, Path]:
         if match:
             found[int(match.group(1))] = path
     return found
+
+
+def _read_part(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as error:  # any reader error means the file is damaged
+        raise UserError(
+            f"{path}: unreadable ({type(error).__name__}); run the same govsim sweep command "
+            "again to verify the parts and redo the damaged runs"
+        ) from None
 
 
 def _atomic_write(path: Path, write: Any) -> None:

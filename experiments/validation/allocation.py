@@ -232,6 +232,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
                 and np.all(h_gaps >= -tol_abs)
                 and all(seeds_ok)
             ),
+            kind="verification",
         ),
         Check(
             "no spill-over, identical preferences: no loss",
@@ -239,6 +240,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{zero_h[0]:.2e}" if zero_h else "not run",
             f"{tol_abs:g}",
             bool(zero_h) and abs(zero_h[0]) <= tol_abs,
+            kind="validation",
         ),
         Check(
             "loss from uniformity grows with heterogeneity",
@@ -246,6 +248,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{h_gaps[0]:.4f} -> {h_gaps[-1]:.4f}",
             "strictly increasing",
             bool(np.all(np.diff(h_gaps) > 0)),
+            kind="validation",
         ),
         Check(
             "identical preferences + ignored spill-over: central wins",
@@ -256,6 +259,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
                 np.all(s_gaps[spill_x > 0] < 0)
                 and np.all(np.abs(s_gaps - s_pred) <= tol_abs + 1e-6 * np.abs(s_pred))
             ),
+            kind="validation",
         ),
         Check(
             "crossover: spill-over at which central overtakes grows with heterogeneity",
@@ -263,6 +267,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             ", ".join(f"h={h:g}: s*={x:.3f}" for h, x in crossings.items()),
             "finite, strictly increasing",
             bool(np.all(np.isfinite(cross_values)) and np.all(np.diff(cross_values) > 0)),
+            kind="validation",
         ),
     ]
     result = CaseResult("allocation", config.source, variant, checks)

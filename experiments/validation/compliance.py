@@ -146,6 +146,7 @@ def _checks(
             f"{mismatches} of {n * len(points)}",
             "exact",
             mismatches == 0,
+            kind="verification",
         ),
         Check(
             f"compliance = CDF of U[{low:g}, {high:g}] at the expected penalty ({len(points)} settings)",
@@ -153,6 +154,7 @@ def _checks(
             f"{measured[worst]:.3f} (worst point)",
             f"4 s.e. of an empirical CDF with n = {n} (<= {allowed.max():.3f})",
             bool(np.all(np.abs(measured - expected) <= allowed)),
+            kind="verification",
         ),
         Check(
             "only p x F matters (same p F, different p)",
@@ -160,6 +162,7 @@ def _checks(
             f"max spread {spread:.4f}",
             "0 (same gains)",
             spread == 0.0,
+            kind="validation",
         ),
     ]
     if extra:
@@ -171,6 +174,7 @@ def _checks(
                 f"max error {err.max():.4f}",
                 f"<= {allowed[len(pure) :].max():.3f} (4 s.e.)",
                 bool(np.all(err <= allowed[len(pure) :])),
+                kind="verification",
             )
         )
     return checks

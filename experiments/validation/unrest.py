@@ -267,6 +267,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{mismatches} of {n * len(no_police)}",
             "exact",
             mismatches == 0,
+            kind="verification",
         ),
         Check(
             f"no police: active share = 1 - T/(1-L) ({len(levels)} values of L)",
@@ -274,6 +275,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{measured[worst]:.3f} (worst point)",
             f"4 s.e. of an empirical share, n = {n} (<= {allowed.max():.3f})",
             bool(np.all(np.abs(measured - expected) <= allowed)),
+            kind="verification",
         ),
         Check(
             "unrest falls with enforcement capacity",
@@ -281,6 +283,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{enforced[0][0]:.3f} -> {enforced[0][-1]:.4f}, max rise {max(steps_up.max(), 0):.4f}",
             "rise <= 0.005 (replicate noise)",
             bool(steps_up.max() <= 0.005 and enforced[0][-1] < 0.1 * enforced[0][0]),
+            kind="validation",
         ),
         Check(
             "sudden legitimacy drop -> burst above the new level",
@@ -288,6 +291,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"peak {s_peak:.3f} vs level {s_final:.3f}: {s_burst:.4f}",
             "factor 3 (qualitative claim)",
             bool(s_burst >= 3.0 * max(g_burst, 0.002)),
+            kind="validation",
         ),
         Check(
             "both paths end at the same level",
@@ -295,6 +299,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
             f"{s_final:.4f} (sudden)",
             f"±{final_tol:.3f}",
             bool(abs(s_final - g_final) <= final_tol),
+            kind="verification",
         ),
     ]
     result = CaseResult("unrest", config.source, variant, checks)

@@ -1,4 +1,4 @@
-"""The eleven phases (submodels) of one step, in order.
+"""The twelve phases (submodels) of one step, in order.
 
 Each phase is a function of the model that updates whole arrays; the config's
 ``mechanisms.<name>`` switch turns it off, leaving its state as it is.
@@ -16,8 +16,9 @@ from sim.phases.coproduction import coproduce
 from sim.phases.information import update_perceived_demand
 from sim.phases.network_evolution import evolve_ties
 from sim.phases.revenue import collect_revenue
+from sim.phases.rule_compliance import follow_rule
 from sim.phases.services import deliver_services
-from sim.phases.trust import update_trust
+from sim.phases.trust import assess
 from sim.phases.unrest import unrest
 from sim.phases.voice import voice
 
@@ -33,9 +34,10 @@ PHASES: tuple[tuple[str, Callable[[GovernanceModel], None]], ...] = (
     ("services", deliver_services),
     ("coproduction", coproduce),
     ("compliance", comply),
-    ("trust", update_trust),
+    ("trust", assess),
     ("voice", voice),
     ("unrest", unrest),
     ("network_evolution", evolve_ties),
     ("adaptation", adapt),
+    ("rule_compliance", follow_rule),
 )

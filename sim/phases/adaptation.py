@@ -5,14 +5,22 @@ Local officials are evaluated (绩效考核) with normalised weights ``w_g`` on 
 things they control, at rate ``a``:
 
 * enforcement effort ``f_j`` (multiplies the inspection probability), pushed up
-  by visible violations and complaints when the environment and satisfaction
-  count, and down by the fines that weigh on enterprises' profits when growth
-  counts (growth-first distortion, the source's 增长优先):
+  by visible violations when the environment counts and by complaints about
+  pollution when satisfaction counts, and down by the fines that weigh on
+  enterprises' profits when growth counts (growth-first distortion, the source's
+  增长优先) and by what enforcement costs:
 
-      f_j += a * (w_e v_j + w_s q_j - w_g phi_j),   f_j in [0, 2]
+      f_j += a * (m_j (w_e v_j + w_s q^pol_j) - w_g phi_j - k sigma_j),   f_j >= 0
+      m_j  = [inspection_probability * f_j < 1]
+      sigma_j = enforcement spending_j / governance spending_j     (local government j, this step)
 
-  with ``v_j`` the violation rate, ``q_j`` the complaint rate and ``phi_j`` the
-  share of enterprise profit lost to fines;
+  with ``v_j`` the violation rate, ``q^pol_j`` the rate of complaints about
+  pollution, ``phi_j`` the share of enterprise profit lost to fines and ``k`` the
+  cost weight. Effort is paid through its inspections (phase 6, category
+  ``enforcement``), so it is bounded by its cost and by its marginal product
+  ``m_j`` (once every enterprise is inspected, more effort deters no one), not by
+  a cap. Equating marginal benefit and cost is Becker's (1968) optimal
+  enforcement; the linear adjustment toward it is an assumption.
 * a domain tilt of their allocation (phase 3), toward unmet perceived need when
   satisfaction counts and toward the environment when harm is visible and the
   environment counts:
@@ -21,6 +29,12 @@ things they control, at rate ``a``:
 
   with ``n_jd`` perceived need shares, ``m_jd`` the allocation shares and ``h_j``
   the jurisdiction's mean harm.
+
+Complaints are split by cause (:func:`complaints_by_cause`): a complaining
+citizen's grievance is attributed to pollution in the proportion of harm in its
+two sources of dissatisfaction, harm ``h_i`` and unmet service need
+``1 - coverage_i`` (an assumption; phase 8 records no cause). Complaints about
+services move the service budget instead (:mod:`sim.phases.budget`).
 """
 
 from __future__ import annotations
@@ -36,7 +50,7 @@ from sim.phases.compliance import violation_rates
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["adapt", "evaluation_weights"]
+__all__ = ["adapt", "complaints_by_cause", "evaluation_weights"]
 
 
 def evaluation_weights(
@@ -60,19 +74,49 @@ def evaluation_weights(
     return shares[0], shares[1], shares[2]
 
 
+def complaints_by_cause(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per jurisdiction, the rates of complaints about services and about pollution.
+
+    ``q^pol_j = mean_{i in j} complained_i * h_i / (h_i + 1 - coverage_i)`` (0 where
+    both are 0) and ``q^svc_j = q_j - q^pol_j``; the two sum to the complaint rate.
+    """
+    cit = model.citizens
+    gov = model.governments
+    grievance = cit.harm + (1.0 - cit.coverage)
+    pollution = (
+        np.divide(cit.harm, grievance, out=np.zeros_like(grievance), where=grievance > 0)
+        * cit.complained
+    )
+    q_pol = mean_by_jurisdiction(cit.jurisdiction, pollution, gov.population)
+    q_svc = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population) - q_pol
+    return np.maximum(q_svc, 0.0), q_pol
+
+
 def adapt(model: GovernanceModel) -> None:
     """Update enforcement effort and allocation tilt of every local government."""
     gov = model.governments
-    rate = model.params.adaptation.rate
+    params = model.params.adaptation
+    rate = params.rate
     w_g, w_s, w_e = evaluation_weights(model)
     n_j = gov.n_jurisdictions
+    q_svc, q_pol = complaints_by_cause(model)
+    gov.service_complaint_rate[:] = q_svc
+    gov.pollution_complaint_rate[:] = q_pol
     ent = model.enterprises
     if len(ent):
         fines = by_jurisdiction(ent.jurisdiction, ent.fine_paid, n_j)
         gross = by_jurisdiction(ent.jurisdiction, np.abs(ent.profit) + ent.fine_paid, n_j)
         fine_burden = np.divide(fines, gross, out=np.zeros(n_j), where=gross > 0)
-        pressure = w_e * violation_rates(model) + w_s * gov.complaint_rate - w_g * fine_burden
-        gov.enforcement_effort[:] = np.clip(gov.enforcement_effort + rate * pressure, 0.0, 2.0)
+        ledger = model.ledger
+        cost = ledger.category("enforcement")[:n_j]
+        spent = ledger.governance_cost[:n_j]
+        cost_share = np.divide(cost, spent, out=np.zeros(n_j), where=spent > 0)
+        # effort beyond certain inspection deters no one: its marginal product is 0
+        inspection = model.lever_table.local("inspection_probability")  # (J,) with a pilot
+        productive = inspection * gov.enforcement_effort < 1.0
+        benefit = productive * (w_e * violation_rates(model) + w_s * q_pol)
+        pressure = benefit - w_g * fine_burden - params.enforcement_cost_weight * cost_share
+        gov.enforcement_effort[:] = np.maximum(gov.enforcement_effort + rate * pressure, 0.0)
 
     money = gov.money.sum(axis=1, keepdims=True)
     shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)

@@ -1,9 +1,9 @@
 """Phase 3: allocation of service budgets over jurisdictions and domains.
 
-Each government first sets aside what its programmes will cost this step
-(participation rewards, compliance subsidies and inspections, at last step's
-counts, co-financed in proportion to the revenue each level holds) and spends the
-rest of ``spending_rate`` times its reserves on services.
+Each government first sets its service budget by the budget rule of
+:mod:`sim.phases.budget`: administration and programme costs first, then the
+money that meets its perceived need at the service standard, within a borrowing
+limit, refunding reserves above a ceiling.
 
 With citizens' welfare ``sum_d n_d log x_d`` (log utility), the budget shares that
 maximise it are proportional to need, so allocation is proportional to
@@ -28,35 +28,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction
 from sim.network import OrgTies
-from sim.phases.compliance import inspection_probabilities
-from sim.state import split_by_level
+from sim.phases.budget import committed_spending, set_budgets
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = ["allocate_budgets", "committed_spending", "cooperation_strength"]
-
-
-def committed_spending(model: GovernanceModel) -> np.ndarray:
-    """Per-government cost of rewards, subsidies and inspections at current counts."""
-    table = model.lever_table
-    gov = model.governments
-    n_j = gov.n_jurisdictions
-    cit = model.citizens
-    per_j = table.local("participation_reward") * by_jurisdiction(
-        cit.jurisdiction, cit.cooperate, n_j
-    )
-    ent = model.enterprises
-    if len(ent):
-        compliant = (~ent.violating).astype(np.float64)
-        per_j = per_j + table.local("compliance_subsidy") * by_jurisdiction(
-            ent.jurisdiction, compliant, n_j
-        )
-        inspect = inspection_probabilities(model) * model.params.fiscal.inspection_cost
-        per_j = per_j + by_jurisdiction(ent.jurisdiction, inspect, n_j)
-    return split_by_level(per_j, model.params.decentralization)
 
 
 def cooperation_strength(model: GovernanceModel) -> np.ndarray:
@@ -77,11 +55,8 @@ def cooperation_strength(model: GovernanceModel) -> np.ndarray:
 def allocate_budgets(model: GovernanceModel) -> None:
     """Set each government's service budget and the J x D service money."""
     gov = model.governments
-    params = model.params
     levers = model.levers  # allocation_centralization is national (the centre's rule)
-    reserves = model.ledger.reserves
-    available = params.fiscal.spending_rate * np.maximum(reserves, 0.0)
-    budget = np.maximum(available - committed_spending(model), 0.0)
+    budget = set_budgets(model)  # need-based budget within the fiscal rules (sim.phases.budget)
     gov.service_budget[:] = budget
 
     kappa = cooperation_strength(model)
@@ -95,7 +70,8 @@ def allocate_budgets(model: GovernanceModel) -> None:
     central_w = _normalise_rows(c * national[None, :] + (1.0 - c) * gov.perceived_central)
     central_per_j = budget[gov.central] * population / population.sum()
 
-    gov.money[:] = budget[: gov.central, None] * local_w + central_per_j[:, None] * central_w
+    gov.central_money[:] = central_per_j[:, None] * central_w
+    gov.money[:] = budget[: gov.central, None] * local_w + gov.central_money
 
 
 def _normalise_rows(weights: np.ndarray) -> np.ndarray:

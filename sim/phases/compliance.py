@@ -99,11 +99,13 @@ def comply(model: GovernanceModel) -> None:
     fines = by_jurisdiction(ent.jurisdiction, ent.fine_paid, n_j)
     model.ledger.receive(np.concatenate([fines, [0.0]]))
     ent.subsidy_received[:] = np.where(violate, 0.0, subsidy)
-    costs = by_jurisdiction(ent.jurisdiction, ent.subsidy_received, n_j)
-    costs += by_jurisdiction(
+    subsidies = by_jurisdiction(ent.jurisdiction, ent.subsidy_received, n_j)
+    model.ledger.pay(split_by_level(subsidies, d), category="programmes")
+    # enforcement effort costs what its (expected) inspections cost
+    inspections = by_jurisdiction(
         ent.jurisdiction, probability * model.params.fiscal.inspection_cost, n_j
     )
-    model.ledger.pay(split_by_level(costs, d))
+    model.ledger.pay(split_by_level(inspections, d), category="enforcement")
 
     ent.reputation[:] = np.where(
         caught,

@@ -24,6 +24,21 @@ Strategies spread by synchronous imitation: each ``x`` draws a random neighbour
 (:func:`payoff_bounds`). Copying a neighbour that plays the same strategy changes
 nothing, and a worse-off one is never copied, so the coin is drawn only where ``y``
 plays the other strategy and earns more (the same rule, with fewer draws).
+
+Conditional cooperation (Fischbacher, Gächter & Fehr 2001): most people
+contribute more the more others contribute, and more when they trust the
+institution that collects. A co-producer therefore draws, on top of its material
+payoff, a norm payoff that rises with its trust and with the share of its social
+neighbours who co-produce:
+
+    P_x += s_x * kappa * trust_x * (sum_{y in N(x)} s_y) / k_x * gamma_x (k_x + 1)
+
+``kappa`` is ``coproduction.trust_conditioning``: the share of its own contribution
+that a co-producer gets back as a norm payoff at full trust among co-producing
+neighbours. It applies only while the trust phase is switched on; with it off, or
+``kappa = 0``, the game is exactly Santos et al.'s. The imitation span ``M_xy`` then
+uses ``highest + kappa gamma (k + 1)``, an upper bound of the payoff with the norm
+term.
 """
 
 from __future__ import annotations
@@ -189,6 +204,12 @@ def coproduce(model: GovernanceModel) -> None:
     )
     game = _game(model, reward)
     _payoffs(social, cit.cooperate, game, out=cit.payoff)
+    if game.conditioning is not None:
+        norm = social.neighbour_mean(cit.cooperate.astype(np.float64))
+        norm *= cit.trust
+        norm *= game.conditioning
+        norm *= cit.cooperate
+        cit.payoff += norm
     n_j = model.governments.n_jurisdictions
     if np.any(reward_money > 0):
         paid = reward_money * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
@@ -209,6 +230,7 @@ class _Game:
     net_cost: np.ndarray  # gamma (k + 1) - rho: what co-producing costs, net of the reward
     highest: np.ndarray
     lowest: np.ndarray
+    conditioning: np.ndarray | None  # kappa gamma (k + 1); None without conditioning
 
 
 def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
@@ -216,12 +238,14 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
     params = model.params.coproduction
     # a per-citizen reward (pilot scope) is compared by its bytes
     reward_key = reward if isinstance(reward, float) else reward.tobytes()
+    conditioning = params.trust_conditioning if model.params.mechanisms.trust else 0.0
     key = (
         params.synergy,
         params.social_org_synergy,
         params.contribution,
         params.cost_rule,
         reward_key,
+        conditioning,
     )
     game = model.phase_cache.get("public_goods_game")
     if game is None or game.key != key:
@@ -231,7 +255,11 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
         synergy = params.synergy * (1.0 + params.social_org_synergy * (cit.social_org >= 0))
         k1 = social.degree + 1.0
         highest, lowest = payoff_bounds(social, synergy, gamma, reward)
-        game = _Game(key, synergy / k1, gamma, gamma * k1 - reward, highest, lowest)
+        norm = None
+        if conditioning > 0:
+            norm = conditioning * gamma * k1  # the largest norm payoff of each citizen
+            highest = highest + norm
+        game = _Game(key, synergy / k1, gamma, gamma * k1 - reward, highest, lowest, norm)
         model.phase_cache["public_goods_game"] = game
     return game
 

@@ -5,10 +5,11 @@ jurisdiction; local governments keep the share ``decentralization`` of their own
 jurisdiction's revenue (fiscal decentralisation, 简政放权 / 权力下放) and the centre
 the rest, which it redistributes per capita through its allocation (phase 3):
 
-    R_j = tax_rate * m_j * (sum_{i in j} y_i + sum_{e in j} max(pi_e, 0))
+    R_j = tax_rate * m_j * (sum_{i in j} d_i y_i + sum_{e in j} max(pi_e, 0))
     local_j += d * R_j,    centre += (1 - d) * sum_j R_j
 
-``m_j`` is the revenue multiplier that revenue shocks change.
+``m_j`` is the revenue multiplier that revenue shocks change; ``d_i`` the share of
+income citizen ``i`` declares (1 unless phase 7's tax compliance lowers it).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def collect_revenue(model: GovernanceModel) -> None:
     """Collect taxes and split them between the local and central governments."""
     gov = model.governments
     n_j = gov.n_jurisdictions
-    base = by_jurisdiction(model.citizens.jurisdiction, model.citizens.income, n_j)
+    cit = model.citizens  # citizens declare the share tax_compliance of income (phase 7)
+    base = by_jurisdiction(cit.jurisdiction, cit.income * cit.tax_compliance, n_j)
     ent = model.enterprises
     if len(ent):
         base = base + by_jurisdiction(ent.jurisdiction, np.maximum(ent.profit, 0.0), n_j)

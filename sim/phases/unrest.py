@@ -20,6 +20,14 @@ taken off the street for this step and jailed for a further term uniform on
 is drawn per active citizen, in citizen order, then one term per arrest). Updating is synchronous, with last step's actives in
 ``A_i``. With no police, the active share is ``P(H (1 - L) > T)``, which is
 ``1 - T / (1 - L)`` for ``H ~ U[0, 1]`` and fixed ``L < 1 - T``.
+
+Legitimacy ``L_i`` is the trust that phase 7 forms from experience. Coercion
+happens to citizens: besides arrests, police make everyday coercive contacts
+(stops, fines), each free citizen one with probability ``min(1, s rho)`` per step
+(``s`` the stop rate; one uniform per citizen, drawn after the arrests). Arrested
+or stopped citizens are ``coerced`` this step, which phase 7 reads as an unfair
+experience (Tyler 2006) in the next step. Police cost money: each jurisdiction
+pays ``police_cost * rho * N_j`` a step (policing), shared between the levels.
 """
 
 from __future__ import annotations
@@ -34,15 +42,28 @@ if TYPE_CHECKING:
 __all__ = ["arrest_probability", "police_density", "unrest"]
 
 
-def police_density(model: GovernanceModel) -> float | np.ndarray:
+def police_density(
+    model: GovernanceModel, jurisdiction: np.ndarray | None = None
+) -> float | np.ndarray:
     """Enforcement capacity per citizen, rising with coercion.
 
     A float when coercion is the same everywhere; with a pilot (coercion set per
-    jurisdiction) one value per citizen, from the coercion of its jurisdiction.
+    jurisdiction) one value per citizen, from the coercion of its jurisdiction
+    (``jurisdiction``: one index per actor, defaulting to the citizens').
     """
     p = model.params.unrest
-    coercion = model.lever_table.local("coercion", model.citizens.jurisdiction)
+    where = model.citizens.jurisdiction if jurisdiction is None else jurisdiction
+    coercion = model.lever_table.local("coercion", where)
     return p.police_per_citizen * (p.enforcement_floor + (1.0 - p.enforcement_floor) * coercion)
+
+
+def policing_costs(model: GovernanceModel) -> np.ndarray:
+    """Cost of police capacity per jurisdiction this step: ``c_p * rho_j * N_j``.
+
+    ``rho_j`` comes from each jurisdiction's own coercion (pilot scope).
+    """
+    rho = police_density(model, np.arange(model.governments.n_jurisdictions))
+    return model.params.unrest.police_cost * rho * model.governments.population
 
 
 def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +79,7 @@ def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unrest(model: GovernanceModel) -> None:
-    """Serve jail terms, decide who is active, arrest some of the actives."""
+    """Serve jail terms, decide who is active, arrest some actives, stop some citizens, pay police."""
     cit = model.citizens
     p = model.params.unrest
     rng = model.rng
@@ -75,3 +96,10 @@ def unrest(model: GovernanceModel) -> None:
         cit.jail_term[arrested] = rng.integers(0, p.max_jail_term + 1, arrested.size)
         active[arrested] = False
     cit.active[:] = active
+    rho = police_density(model)
+    stopped = rng.random(len(cit)) < np.minimum(1.0, p.stop_rate * rho)
+    stopped &= free
+    stopped[arrested] = True
+    cit.coerced[:] = stopped
+    if p.police_cost > 0 and np.any(rho > 0):
+        model.ledger.pay_shared(policing_costs(model), model.params.decentralization, "policing")

@@ -20,7 +20,7 @@ from sim import INDICATORS, PHASE_NAMES, REGIME_NAMES, REGIME_PRESETS, Levers, M
 ODD = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
 # `model.<key>` rows of the parameter tables: key and JSON default in backticks
-PARAMETER_ROW = re.compile(r"^\| `model\.([a-z_.]+)` \| `([^`]*)` \|", re.MULTILINE)
+PARAMETER_ROW = re.compile(r"^\| `model\.([a-z0-9_.]+)` \| `([^`]*)` \|", re.MULTILINE)
 # Regimes table rows: | `lever` | top_down | regulatory | service |
 PRESET_ROW = re.compile(r"^\| `([a-z_]+)` \| ([0-9.]+) \| ([0-9.]+) \| ([0-9.]+) \|$", re.MULTILINE)
 # Submodel headings: ### 7.<n> `<phase>` - ...

@@ -55,6 +55,12 @@ def test_run_writes_outputs(
     assert (summary["mean"] <= summary["ci_high"] + 1e-12).all()
     printed = capsys.readouterr().out
     assert "Final state by variant" in printed
+    # the steady-state diagnostic: a table, and what trends in the manifest
+    drift = pd.read_csv(out / "drift.csv")
+    assert {"variant", "indicator", "slope", "change", "trending"} <= set(drift.columns)
+    listed = {(d["variant"], d["indicator"]) for d in manifest["drift"]["trending"]}
+    flagged = drift[drift["trending"].astype(bool)]
+    assert listed == {(r.variant, r.indicator) for r in flagged.itertuples()}
 
 
 def test_rows_rerun_bit_for_bit(tiny_config: Path, tmp_path: Path) -> None:
@@ -69,7 +75,8 @@ def test_rows_rerun_bit_for_bit(tiny_config: Path, tmp_path: Path) -> None:
     model.run(6)
     expected = model.indicator_frame().reset_index()
     pd.testing.assert_frame_equal(
-        row.drop(columns=["variant", "replicate", "seed"]).reset_index(drop=True),
+        # identifiers and the variant's parameter columns (tests/experiments/test_outputs.py)
+        row[list(expected.columns)].reset_index(drop=True),
         expected,
         check_dtype=False,
     )

@@ -61,7 +61,7 @@ def test_set_parses_yaml_values() -> None:
         ),
         ("model: {regime: topdown}", ["model.regime", "'top_down', 'regulatory' or 'service'"]),
         ("model: {citizens: -4}", ["model.citizens", "greater than or equal to 10"]),
-        ("run: {steps: abc}", ["run.steps", "valid integer"]),
+        ("run: {steps: abc}", ["run.steps", "must be an integer, not text"]),
         (
             "model: {levers: {transparency: 1.5}}",
             ["model.levers.transparency", "less than or equal to 1"],

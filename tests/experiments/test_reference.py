@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_committed_reference_is_current() -> None:
     committed = (ROOT / "docs" / "CONFIG_REFERENCE.md").read_text(encoding="utf-8")
     assert committed == render_reference(), (
-        "regenerate with: govsim reference --out docs/CONFIG_REFERENCE.md"
+        "regenerate with: govsim reference --out docs/CONFIG_REFERENCE.md --overwrite"
     )
 
 

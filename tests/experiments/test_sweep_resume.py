@@ -185,5 +185,132 @@ def test_batches_are_few_and_manifest_records_provenance(tmp_path: Path) -> None
     # every row says which run, point, replicate and seed it belongs to
     series = results.timeseries()
     assert {"run_id", "variant", "point", "replicate", "seed", "step"} <= set(series.columns)
-    assert list(series.columns[6:]) == ["mean_trust", "participation_rate"]
+    # then the values of its swept keys and varying variant keys (test_outputs.py), then indicators
+    assert list(series.columns[-2:]) == ["mean_trust", "participation_rate"]
+    assert set(results.parameters) <= set(series.columns[6:-2])
     assert os.path.getsize(out / "design.parquet") > 0
+
+
+# -- resume verifies what it counts -------------------------------------------------------
+def _complete_in_batches(out: Path) -> None:
+    summary = run_sweep(grid_config(), out, workers=1, progress=False, batch_runs=4)
+    assert summary.complete and summary.ok == GRID_RUNS
+    assert len(list((out / "timeseries").glob("part-*.parquet"))) == GRID_RUNS // 4
+
+
+def _damage(path: Path, how: str) -> None:
+    if how == "deleted":
+        path.unlink()
+    elif how == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "garbage":
+        path.write_bytes(b"not parquet at all")
+    elif how == "rows lost":  # a valid file missing one run's rows
+        frame = pd.read_parquet(path)
+        frame[frame["run_id"] != frame["run_id"].min()].to_parquet(path, index=False)
+
+
+@pytest.mark.parametrize(
+    "folder, how",
+    [
+        ("timeseries", "deleted"),
+        ("timeseries", "truncated"),
+        ("timeseries", "rows lost"),
+        ("runs", "garbage"),
+        ("runs", "truncated"),
+    ],
+)
+def test_resume_redoes_runs_of_damaged_parts(
+    tmp_path: Path, folder: str, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sweep"
+    _complete_in_batches(out)
+    damaged = out / folder / "part-000002.parquet"
+    lost = set(pd.read_parquet(out / "runs" / "part-000002.parquet")["run_id"])
+    _damage(damaged, how)
+    redone: list[int] = []
+    summary = run_sweep(
+        grid_config(), out, workers=1, progress=False, on_outcome=lambda o: redone.append(o.run_id)
+    )
+    assert set(redone) == lost  # exactly the damaged batch's runs, nothing else
+    assert summary.complete and summary.ok == GRID_RUNS and summary.ran == len(lost)
+    assert len(summary.repaired) == 1 and "part-000002" in summary.repaired[0]
+    assert "part-000002" in capsys.readouterr().err
+    check_complete(out)
+    assert any((out / "damaged").iterdir())  # set aside, not deleted
+    # and the next resume finds nothing wrong and nothing to do
+    again = run_sweep(grid_config(), out, workers=1, progress=False)
+    assert again.ran == 0 and again.repaired == []
+
+
+def test_resume_of_final_values_only_sweep_is_not_flagged(tmp_path: Path) -> None:
+    text = GRID.replace("per_step: [mean_trust, participation_rate]", "per_step: []")
+    out = tmp_path / "sweep"
+    run_sweep(grid_config(text), out, workers=1, progress=False, batch_runs=4)
+    again = run_sweep(grid_config(text), out, workers=1, progress=False)
+    assert again.ran == 0 and again.repaired == [] and again.ok == GRID_RUNS
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda m: m.pop("design"), "'design'"),
+        (lambda m: m["design"].pop("kind"), "'design'"),
+        (lambda m: m.pop("runs"), "'runs'"),
+        ("list", "holds a list"),
+        ("text", "unreadable manifest"),
+    ],
+)
+def test_damaged_manifest_exits_2_naming_the_file(
+    tmp_path: Path, damage: object, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from experiments.cli import main
+
+    config = write_config(tmp_path)
+    out = tmp_path / "sweep"
+    assert main(["sweep", str(config), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    if damage == "list":
+        path.write_text(json.dumps([manifest]))
+    elif damage == "text":
+        path.write_text("{ not json")
+    else:
+        damage(manifest)  # type: ignore[operator]
+        path.write_text(json.dumps(manifest))
+    capsys.readouterr()
+    for argv in (
+        ["sweep", str(config), "--out", str(out), "--workers", "1", "--quiet"],
+        ["analyze", str(out)],
+        ["rerun", str(out), "3"],
+        ["plot", str(out), "--no-network"],
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert str(path) in err and "Traceback" not in err
+        assert message in err or argv[0] == "plot"  # plot reads manifests its own way
+
+
+def test_corrupt_part_exits_2_for_readers_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments.cli import main
+
+    out = tmp_path / "sweep"
+    _complete_in_batches(out)
+    bad = out / "runs" / "part-000003.parquet"
+    bad.write_bytes(b"garbage")
+    capsys.readouterr()
+    assert main(["analyze", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "Traceback" not in err
+    with pytest.raises(UserError, match="part-000003"):
+        load_results(out)
+    bad_series = out / "timeseries" / "part-000001.parquet"
+    bad.unlink()
+    bad_series.write_bytes(b"garbage")
+    with pytest.raises(UserError, match="unreadable"):
+        load_results(out).timeseries()

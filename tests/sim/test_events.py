@@ -13,6 +13,9 @@ from sim import PHASE_NAMES, REGIME_PRESETS, Event, GovernanceModel
 from sim.events import STRUCTURAL_KEYS
 from sim.phases.information import true_demand
 
+# needs stay at their census profile, so that only the shock moves demand
+NO_DRIFT = {"information": {"drift_volatility": 0.0, "local_shock_rate": 0.0}}
+
 
 def _model(small_params, overrides: dict | None = None, events=(), seed: int = 12):
     return GovernanceModel(small_params(overrides), rng=seed, events=list(events))
@@ -122,7 +125,7 @@ def test_shock_must_fit_the_model(small_params, shock: dict) -> None:
 
 def test_demand_shock_changes_true_demand(small_params) -> None:
     shock = {"step": 5, "shock": {"kind": "demand", "domain": "health", "factor": 3.0}}
-    model = _model(small_params, events=[shock])
+    model = _model(small_params, NO_DRIFT, events=[shock])
     model.run(4)
     before = true_demand(model)
     model.step()
@@ -142,7 +145,7 @@ def test_demand_shock_in_one_jurisdiction(small_params) -> None:
         "step": 1,
         "shock": {"kind": "demand", "domain": "health", "factor": 0.5, "jurisdiction": 1},
     }
-    model = _model(small_params, events=[shock])
+    model = _model(small_params, NO_DRIFT, events=[shock])
     before = true_demand(model)
     model.step()
     after = true_demand(model)

@@ -34,6 +34,9 @@ FRACTIONS = (
     "responsiveness",
     "jurisdiction_equity",
     "nongov_provision_share",
+    "quality_shading",
+    "provider_diversity",
+    "decision_dispersion",
     "org_centralization",
     "polycentricity",
     "network_density",
@@ -46,6 +49,7 @@ NON_NEGATIVE = (
     "cost_effectiveness",
     "revenue_per_capita",
     "org_ties",
+    "delivery_productivity",
 )
 
 # Subnormal lever values (below 2.2e-308) are excluded: they are not meaningful

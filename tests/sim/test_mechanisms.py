@@ -73,16 +73,17 @@ def test_coercion_lowers_short_run_unrest(paired_effect) -> None:
 
 
 def test_coercion_lowers_trust(paired_effect) -> None:
+    # through experience (police contacts, silenced complaints), so it takes a while
     effect = paired_effect(
         {"levers": {"coercion": 0.0}},
         {"levers": {"coercion": 1.0}},
         "mean_trust",
-        rows=slice(1, 11),
-        steps=10,
+        rows=slice(30, None),
+        steps=60,
         seeds=SEEDS,
     )
-    # measured: -0.13 (from 0.63)
-    assert effect.mean() < -0.05
+    # measured: -0.037 (5 seeds, sd 0.008)
+    assert effect.mean() < -0.015
 
 
 def test_decentralisation_with_heterogeneous_preferences_improves_service_match(

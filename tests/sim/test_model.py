@@ -70,6 +70,7 @@ OWNED_STATE: dict[str, Callable[[GovernanceModel], np.ndarray]] = {
     "unrest": lambda m: m.citizens.active,
     "network_evolution": lambda m: m.org_ties.weight,
     "adaptation": lambda m: m.governments.enforcement_effort,
+    "rule_compliance": lambda m: m.citizens.habit,
 }
 
 
@@ -94,9 +95,18 @@ def test_each_mechanism_switched_off_alone_runs_and_freezes_its_state(
 
 def test_switched_on_phases_do_change_their_state(small_params) -> None:
     # the converse of the test above, so that it cannot pass vacuously
-    # (free voice, so that some citizens complain)
+    # (free voice, so that some citizens complain; a household rule in force; a low
+    # activation threshold, so that some citizens turn active)
     model = GovernanceModel(
-        small_params({"regime": "regulatory", "levers": {"voice_cost": 0.0}}), rng=3
+        small_params(
+            {
+                "regime": "regulatory",
+                "levers": {"voice_cost": 0.0},
+                "rule_compliance": {"rule_in_force": True, "monitoring": 0.5, "fine": 2.0},
+                "unrest": {"threshold": 0.0},
+            }
+        ),
+        rng=3,
     )
     built = {phase: owned(model).copy() for phase, owned in OWNED_STATE.items()}
     model.run(12)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -76,3 +79,113 @@ def test_assignment_is_validated() -> None:
         params.decentralization = 2.0
     with pytest.raises(ValidationError):
         params.mechanisms.voice = "sometimes"
+
+
+# --- bad input through the Python API (issue 14, section 2) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"citizens": 10**12}, "would need about 1.38 PB"),
+        ({"enterprises": 10**12}, "enterprises 1000000000000"),
+        ({"social_orgs": 10**13}, "too large for this machine"),
+        ({"jurisdictions": 10**7, "citizens": 10**8}, "too large for this machine"),
+        ({"citizens": 10**5000}, "an integer of about 5001 digits"),
+        ({"unrest": {"max_jail_term": 10**30}}, "max_jail_term"),
+        ({"network": {"kind": "watts_strogatz", "k": 2000}}, "network.k (2000) must be smaller"),
+        ({"network": {"kind": "ring", "k": 2000}}, "must be smaller than citizens"),
+        ({"levers": {"fine": float("nan")}}, "finite"),
+        ({"decentralization": float("inf")}, "finite"),
+        ({"services": {"spillover": {"environment": float("-inf")}}}, "finite"),
+        ({"decentralization": True}, "must be a number, not a boolean"),
+        ({"citizens": "2000"}, "must be an integer, not text"),
+        ({"levers": {"fine": "3"}}, "must be a number, not text"),
+        ({"mechanisms": {"voice": 1}}, "must be true or false"),
+        ({"services": {"spillover": {"environment": True}}}, "not a boolean"),
+    ],
+)
+def test_python_api_refuses_what_the_cli_refuses(data: dict, fragment: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(fragment)):
+        ModelParams.model_validate(data)
+
+
+def test_ints_are_numbers_and_whole_floats_are_ints() -> None:
+    """Strictness is about booleans and text: 3 is a float, 150.0 an int (sweeps make those)."""
+    params = ModelParams(decentralization=1, levers={"fine": 3}, citizens=150.0)
+    assert params.decentralization == 1.0 and params.citizens == 150
+    with pytest.raises(ValidationError, match="citizens"):
+        ModelParams(citizens=150.5)
+
+
+def test_assignment_is_checked_like_construction() -> None:
+    params = ModelParams(citizens=100, jurisdictions=5)
+    for name, value in (
+        ("decentralization", True),
+        ("decentralization", float("nan")),
+        ("citizens", 10**12),
+        ("citizens", "100"),
+        ("citizens", 8),  # fewer than twice the jurisdictions: a rule over the whole block
+    ):
+        with pytest.raises(ValidationError):
+            setattr(params, name, value)
+    assert params == ModelParams(citizens=100, jurisdictions=5)
+
+
+def test_assignment_inside_a_block_is_checked_against_the_whole_model() -> None:
+    params = ModelParams(citizens=100, network={"kind": "ring", "k": 4})
+    with pytest.raises(ValidationError, match="must be smaller than citizens"):
+        params.network.k = 200
+    assert params.network.k == 4  # refused: the old value stays
+    with pytest.raises(ValidationError, match="delivery_share"):
+        params.levers.enterprise_delivery_share = 0.9  # with the service preset's 0.3
+    assert params.levers.enterprise_delivery_share is None
+    params.network.k = 6
+    assert params.network.k == 6
+
+
+def test_blocks_stay_checked_after_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    params = ModelParams(citizens=100, network={"kind": "ring", "k": 4})
+    for other in (
+        params.model_copy(deep=True),
+        copy.deepcopy(params),
+        pickle.loads(pickle.dumps(params)),
+    ):
+        assert other == params
+        with pytest.raises(ValidationError):
+            other.network.k = 200
+        other.network.k = 8  # changes the copy only
+        assert params.network.k == 4
+
+
+def test_run_refuses_a_negative_or_non_integer_step_count() -> None:
+    from sim import GovernanceModel
+
+    model = GovernanceModel(
+        ModelParams(citizens=20, jurisdictions=2, enterprises=2, social_orgs=2), rng=1
+    )
+    with pytest.raises(ValueError, match="0 or more"):
+        model.run(-1)
+    for steps in (True, 2.0, "2", None):
+        with pytest.raises(TypeError, match="must be an integer"):
+            model.run(steps)  # type: ignore[arg-type]
+    assert model.steps == 0
+    model.run(0)
+    model.run(np.int64(1))
+    assert model.steps == 1
+
+
+def test_values_in_messages_are_cut_short() -> None:
+    from sim.strict import SHOWN_CHARACTERS, show
+
+    nested: list = ["lol"]
+    for _ in range(30):
+        nested = [nested] * 9  # 9^30 leaves if printed in full
+    assert len(show(nested)) <= SHOWN_CHARACTERS
+    assert len(show("x" * 10**6)) <= SHOWN_CHARACTERS
+    with pytest.raises(ValidationError) as caught:
+        ModelParams(regime="x" * 10**6)
+    assert len(str(caught.value)) < 2000

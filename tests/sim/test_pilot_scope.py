@@ -21,7 +21,7 @@ from sim.jurisdiction_frame import JURISDICTION_INDICATORS
 from sim.lever_table import LeverTable
 from sim.levers import NATIONAL_LEVERS, REGIME_PRESETS
 from sim.phases.compliance import deterrence
-from sim.phases.information import true_demand
+from sim.phases.information import platform_capability, true_demand
 
 ONLY = {name: False for name in ModelParams().mechanisms.model_dump()}
 
@@ -176,10 +176,18 @@ def test_platform_in_one_jurisdiction_lets_its_governments_see_true_demand() -> 
     assert np.abs(gov.perceived_central[2] - truth[2]).max() > 0.01
 
 
-@pytest.mark.parametrize("regime", ["top_down", "regulatory", "service"])
-def test_per_jurisdiction_path_does_the_scalar_arithmetic(regime: str) -> None:
+@pytest.mark.parametrize(
+    ("regime", "levers"),
+    [
+        ("top_down", {}),
+        ("regulatory", {}),
+        ("service", {}),
+        ("regulatory", {"information_lag": 2.5}),  # a fractional lag interpolates reports
+    ],
+)
+def test_per_jurisdiction_path_does_the_scalar_arithmetic(regime: str, levers: dict) -> None:
     """With every lever handled as an array (no collapse to a float), a run is bit-identical."""
-    params = _small(regime=regime)
+    params = _small(regime=regime, levers=levers)
     scalar = GovernanceModel(params, rng=9, agent_views=False)
     arrays = GovernanceModel(params, rng=9, agent_views=False)
     arrays.lever_table = LeverTable.build(arrays.params, collapse=False)
@@ -189,6 +197,33 @@ def test_per_jurisdiction_path_does_the_scalar_arithmetic(regime: str) -> None:
     assert scalar.indicators == arrays.indicators
     assert scalar.jurisdiction_frame().equals(arrays.jurisdiction_frame())
     assert np.array_equal(scalar.citizens.trust, arrays.citizens.trust)
+
+
+def test_platform_and_policing_are_paid_per_jurisdiction_from_its_own_levers() -> None:
+    # jurisdiction 0 keeps top-down information and coercion inside a service country:
+    # its platform is cheaper (less capability) and its policing dearer, per citizen
+    pilot = {"information_lag": {0: 8.0}, "information_noise": {0: 0.15}, "coercion": {0: 0.7}}
+    switches = ONLY | {"information": True, "unrest": True}
+    model = GovernanceModel(
+        _small(regime="service", mechanisms=switches, levers=pilot), rng=6, agent_views=False
+    )
+    model.step()
+    p, gov = model.params, model.governments
+    n_j, local = gov.n_jurisdictions, p.decentralization * gov.population
+    capability = platform_capability(
+        model.lever_table.values["information_lag"],
+        model.lever_table.values["information_noise"],
+        p.information.noise_reference,
+    )
+    assert capability[0] < capability[1] == capability[2] == capability[3]
+    platform = model.ledger.category("platform")[:n_j] / local
+    np.testing.assert_allclose(platform, p.information.platform_running_cost * capability)
+    coercion = model.lever_table.values["coercion"]
+    floor = p.unrest.enforcement_floor
+    rho = p.unrest.police_per_citizen * (floor + (1.0 - floor) * coercion)
+    policing = model.ledger.category("policing")[:n_j] / local
+    np.testing.assert_allclose(policing, p.unrest.police_cost * rho)
+    assert policing[0] > policing[1]
 
 
 # --- events -----------------------------------------------------------------------------
