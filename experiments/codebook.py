@@ -72,7 +72,21 @@ INDICATOR_UNITS: dict[str, str] = {
     "network_density": "share of possible ties (0-1)",
     "org_clustering": "clustering coefficient (0-1)",
     "org_betweenness_centralization": "centralisation index (0-1)",
-    "mean_enforcement_effort": "multiplier of inspection effort (1 = as set; 0-2)",
+    "mean_enforcement_effort": "multiplier of the inspection probability (1 = as set; >= 0)",
+    "cost_services": "money units per citizen per step",
+    "cost_administration": "money units per citizen per step",
+    "cost_programmes": "money units per citizen per step",
+    "cost_enforcement": "money units per citizen per step",
+    "cost_policing": "money units per citizen per step",
+    "cost_platform": "money units per citizen per step",
+    "cost_contracting": "money units per citizen per step",
+    "cost_monitoring": "money units per citizen per step",
+    "refunds_per_capita": "money units per citizen per step",
+    "delivery_productivity": "output units per money unit",
+    "quality_shading": _SHARE,
+    "provider_diversity": "normalised entropy (0-1)",
+    "decision_dispersion": "normalised entropy (0-1)",
+    "rule_compliance": "share of households (0-1)",
 }
 
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside

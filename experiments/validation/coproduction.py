@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError
@@ -311,9 +310,13 @@ class Reference(BaseModel):
 def load_reference(path: Path | None = None) -> Reference:
     """Read the reference values (default ``configs/validation/reference_santos2008.yaml``)."""
     path = path or REFERENCE_FILE
+    from experiments.inputfile import read_text_input
+    from experiments.yaml_input import load_yaml  # duplicate keys refused, depth capped
+
+    data = load_yaml(read_text_input(path, "validation reference"), str(path))
     try:
-        return Reference.model_validate(yaml.safe_load(path.read_text()))
-    except (OSError, yaml.YAMLError, ValidationError) as error:
+        return Reference.model_validate(data)
+    except ValidationError as error:
         raise UserError(f"validation reference {path}: {error}") from error
 
 

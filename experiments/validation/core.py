@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError
@@ -146,10 +145,13 @@ def load_case_config(case: str, config_dir: Path | None = None) -> CaseConfig:
     path = (config_dir or CONFIG_DIR) / f"{case}.yaml"
     if not path.is_file():
         raise UserError(f"validation config {path}: file not found")
+    from experiments.inputfile import read_text_input
+    from experiments.yaml_input import load_yaml  # duplicate keys refused, depth capped
+
+    data = load_yaml(read_text_input(path, "validation config"), str(path))
     try:
-        data = yaml.safe_load(path.read_text())
         return CaseConfig.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as error:
+    except ValidationError as error:
         raise UserError(f"validation config {path}: {error}") from error
 
 

@@ -88,7 +88,7 @@ CASES = [
     Case(
         "citizens-1e12",
         TINY + "model: {citizens: 1000000000000}\n",
-        ("citizens 1000000000000", "would need about 1.38 PB", "per citizen", "more than its"),
+        ("citizens 1000000000000", "would need about 1.46 PB", "per citizen", "more than its"),
     ),
     Case(
         "enterprises-1e12",

@@ -314,8 +314,16 @@ def test_validation_table_fits_80_columns() -> None:
             "4 bursts, peak 0.213 (95% CI 0.180-0.240)",
             "kurtosis > 3 over 3 seeds (paired)",
             True,
+            "validation",
         ),
-        Check("legitimacy lowers unrest", "unrest(L=0.8) < unrest(L=0.6)", "0.012", "5%", False),
+        Check(
+            "legitimacy lowers unrest",
+            "unrest(L=0.8) < unrest(L=0.6)",
+            "0.012",
+            "5%",
+            False,
+            "verification",
+        ),
     ]
     console = Console(width=80, record=True, file=open("/dev/null", "w"))
     render_table([CaseResult("unrest", "Epstein 2002", "quick", checks)], console)
