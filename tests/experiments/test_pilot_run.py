@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +48,11 @@ def test_run_writes_jurisdictions_parquet_with_the_runs_rows(tmp_path: Path) -> 
         for name in ("pilot", "control")
     )
     pd.testing.assert_frame_equal(pilot, control)  # same seeds: identical until the reform
+    # the file is in the codebook, and every one of its columns is documented
+    document = json.loads((out / "codebook.json").read_text(encoding="utf-8"))
+    assert document["files"]["jurisdictions.parquet"] == list(table.columns)
+    unknown = [c for c in table.columns if document["columns"][c]["kind"] == "unknown"]
+    assert not unknown
 
 
 def test_shipped_pilot_config_reforms_jurisdiction_zero_only() -> None:
