@@ -189,7 +189,7 @@ class GovernanceModel(mesa.Model):
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
         self._jurisdiction_rows: list[tuple[int, np.ndarray]] = []
-        self._record_jurisdictions()
+        self._record_jurisdiction_rows()
 
     def _create_agents(self) -> None:
         # the only place views are made: one per row (see ArrayAgent.__init__)
@@ -226,7 +226,7 @@ class GovernanceModel(mesa.Model):
                 phase(self)
         self.indicator_snapshot = take_snapshot(self)
         self.datacollector.collect(self)
-        self._record_jurisdictions()
+        self._record_jurisdiction_rows()
 
     @property
     def indicators(self) -> dict[str, float]:
@@ -259,7 +259,7 @@ class GovernanceModel(mesa.Model):
         frame.index = pd.RangeIndex(len(frame), name="step")
         return frame
 
-    def _record_jurisdictions(self) -> None:
+    def _record_jurisdiction_rows(self) -> None:
         every = self.params.metrics.jurisdictions_every
         if every and self.steps % every == 0:
             self._jurisdiction_rows.append((self.steps, record_jurisdictions(self)))
