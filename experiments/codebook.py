@@ -31,6 +31,7 @@ __all__ = [
     "CODEBOOK_KEY",
     "IDENTIFIERS",
     "INDICATOR_UNITS",
+    "JURISDICTION_UNITS",
     "SHARE_INDICATORS",
     "codebook",
     "column_info",
@@ -120,6 +121,15 @@ IDENTIFIERS: dict[str, tuple[str, str]] = {
     "ci_high": ("Upper end of the 95% interval of the mean (see ci_low).", "unit of the indicator"),
     "n": ("Replicates the mean is over.", "count"),
     "failed": ("Failed runs at this design point.", "count"),
+    "jurisdiction": ("Index of the jurisdiction the row is about (0..J-1).", "index"),
+}
+
+# units of the per-jurisdiction columns of jurisdictions.parquet that are not national
+# indicators (sim.jurisdiction_frame.JURISDICTION_INDICATORS describes them)
+JURISDICTION_UNITS: dict[str, str] = {
+    "population": "citizens",
+    "provision_per_capita": "output units per citizen",
+    "enforcement_effort": "multiplier of the inspection probability (1 = as set; >= 0)",
 }
 
 _FINAL = "final_"
@@ -149,6 +159,14 @@ def column_info(name: str) -> dict[str, str] | None:
             "description": f"Value at the run's last step of {name.removeprefix(_FINAL)}: "
             + base["description"],
             "unit": base["unit"],
+            "kind": "indicator",
+        }
+    if name in JURISDICTION_UNITS:
+        from sim.jurisdiction_frame import JURISDICTION_INDICATORS
+
+        return {
+            "description": JURISDICTION_INDICATORS[name],
+            "unit": JURISDICTION_UNITS[name],
             "kind": "indicator",
         }
     if name in IDENTIFIERS:

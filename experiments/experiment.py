@@ -19,11 +19,11 @@ from experiments.drift import drift_summary, indicator_drift
 from experiments.executors import local_executor
 from experiments.outdir import staged_output
 from experiments.provenance import git_commit, package_versions
-from experiments.runner import RunTask, execute_run
+from experiments.runner import RunTask, execute_run_tables
 from experiments.seeds import stream_seeds
 from experiments.tidy import varying_parameters
 
-__all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_tasks"]
+__all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_task_tables", "run_tasks"]
 
 
 @dataclass
@@ -34,6 +34,7 @@ class ExperimentResult:
     summary: pd.DataFrame
     files: list[Path]
     drift: pd.DataFrame | None = None
+    jurisdictions: pd.DataFrame | None = None  # per step and jurisdiction (pilot scope)
 
 
 def plan_runs(config: ExperimentConfig) -> list[RunTask]:
@@ -59,15 +60,28 @@ def run_tasks(
     on_done: Callable[[RunTask], None] | None = None,
 ) -> pd.DataFrame:
     """Run tasks on a local executor; rows come back in task order whatever finishes first."""
-    frames: dict[int, pd.DataFrame] = {}
+    return run_task_tables(tasks, workers, on_done)[0]
+
+
+def run_task_tables(
+    tasks: Sequence[RunTask],
+    workers: int,
+    on_done: Callable[[RunTask], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`run_tasks`' timeseries and the runs' per-jurisdiction indicators, in task order."""
+    frames: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
     with local_executor(min(workers, len(tasks))) as executor:
-        futures = {executor.submit(execute_run, task): k for k, task in enumerate(tasks)}
+        futures = {executor.submit(execute_run_tables, task): k for k, task in enumerate(tasks)}
         for future in as_completed(futures):
             k = futures[future]
             frames[k] = future.result()
             if on_done is not None:
                 on_done(tasks[k])
-    return pd.concat([frames[k] for k in range(len(tasks))], ignore_index=True)
+    ordered = [frames[k] for k in range(len(tasks))]
+    return (
+        pd.concat([pair[0] for pair in ordered], ignore_index=True),
+        pd.concat([pair[1] for pair in ordered], ignore_index=True),
+    )
 
 
 def run_experiment(
@@ -82,7 +96,8 @@ def run_experiment(
 
     Files in ``out``: ``timeseries.parquet`` (one tidy table: identifiers, the
     values of the parameters that differ between variants, step, indicators; its
-    schema carries the codebook), ``summary.csv``, ``drift.csv``
+    schema carries the codebook), ``jurisdictions.parquet`` (the same runs'
+    indicators per step and jurisdiction), ``summary.csv``, ``drift.csv``
     (:mod:`experiments.drift`), ``codebook.json``, ``manifest.json``,
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
     whole experiment succeeds.
@@ -94,18 +109,20 @@ def run_experiment(
     clock = time.perf_counter()
     with staged_output(out, overwrite) as staging:
         if progress:
-            frame = _run_with_progress(tasks, workers)
+            frame, jurisdictions = _run_with_progress(tasks, workers)
         else:
-            frame = run_tasks(tasks, workers)
+            frame, jurisdictions = run_task_tables(tasks, workers)
         summary = final_state_summary(frame, KEY_INDICATORS)
         frame = _with_parameters(frame, config)
         write_parquet(frame, staging / "timeseries.parquet")
+        write_parquet(jurisdictions, staging / "jurisdictions.parquet")
         summary.to_csv(staging / "summary.csv", index=False)
         drift = indicator_drift(frame)  # is the final state a steady state?
         drift.to_csv(staging / "drift.csv", index=False)
         write_codebook(
             {
                 "timeseries.parquet": list(frame.columns),
+                "jurisdictions.parquet": list(jurisdictions.columns),
                 "summary.csv": list(summary.columns),
                 "drift.csv": list(drift.columns),
             },
@@ -134,10 +151,10 @@ def run_experiment(
             "drift": drift_summary(drift),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    files = [out / "timeseries.parquet", out / "summary.csv", out / "drift.csv"]
-    files += [out / "manifest.json", out / "codebook.json"]
+    files = [out / "timeseries.parquet", out / "jurisdictions.parquet", out / "summary.csv"]
+    files += [out / "drift.csv", out / "manifest.json", out / "codebook.json"]
     files += [out / "figures" / f.name for f in figures]
-    return ExperimentResult(frame, summary, files, drift)
+    return ExperimentResult(frame, summary, files, drift, jurisdictions)
 
 
 def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFrame:
@@ -154,7 +171,7 @@ def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFr
     return pd.concat([head, pd.DataFrame(columns), tail], axis=1)
 
 
-def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
+def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -176,4 +193,4 @@ def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> pd.DataFrame:
         def done(task: RunTask) -> None:
             bar.update(job, advance=1, last=f"{task.variant} #{task.replicate}")
 
-        return run_tasks(tasks, workers, on_done=done)
+        return run_task_tables(tasks, workers, on_done=done)

@@ -133,6 +133,9 @@ def _bounds(field: FieldInfo) -> str:
             value = getattr(meta, attr, None)
             if value is not None:
                 parts.append(f"{symbol} {_fmt(value)}")
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    if not parts and extra.get("allowed"):  # levers: bounds checked per jurisdiction's value
+        return str(extra["allowed"])
     return ", ".join(parts)
 
 

@@ -7,7 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["RunTask", "execute_run"]
+__all__ = ["RunTask", "execute_run", "execute_run_tables"]
+
+# identifying columns of every row of a run's tables
+_ID_COLUMNS = ("variant", "replicate", "seed")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,16 @@ def execute_run(task: RunTask) -> pd.DataFrame:
 
     Columns: ``variant``, ``replicate``, ``seed``, ``step``, then one per indicator.
     """
+    return execute_run_tables(task)[0]
+
+
+def execute_run_tables(task: RunTask) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`execute_run`'s indicators, and the same run's indicators per jurisdiction.
+
+    The second table has columns ``variant``, ``replicate``, ``seed``, ``step``,
+    ``jurisdiction``, then one per :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS`,
+    and keeps the same steps as the first (pilot scope).
+    """
     from sim import GovernanceModel
 
     model = GovernanceModel(task.model, rng=task.seed, events=task.events, agent_views=False)
@@ -57,4 +70,13 @@ def execute_run(task: RunTask) -> pd.DataFrame:
     frame.insert(0, "seed", task.seed)
     frame.insert(0, "replicate", task.replicate)
     frame.insert(0, "variant", task.variant)
-    return frame
+    return frame, _identified(model.jurisdiction_frame(), task, set(frame["step"]))
+
+
+def _identified(table: pd.DataFrame, task: RunTask, steps: set[int]) -> pd.DataFrame:
+    """``table``'s rows of the kept ``steps``, with the run's identifying columns first."""
+    table = table[table["step"].isin(steps)].reset_index(drop=True)
+    identity = (task.variant, task.replicate, task.seed)
+    for name, value in reversed(list(zip(_ID_COLUMNS, identity, strict=True))):
+        table.insert(0, name, value)
+    return table

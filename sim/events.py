@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 import numpy as np
 from pydantic import Field, ValidationError, model_validator
 
+from sim.lever_table import LeverTable
 from sim.params import ModelParams
 from sim.strict import StrictBlock, show
 
@@ -159,6 +160,7 @@ def apply_event(model: GovernanceModel, event: Event) -> None:
     if event.set:
         model.params = apply_settings(model.params, event.set)
         model.levers = model.params.resolved_levers()
+        model.lever_table = LeverTable.build(model.params)
         model.spillover = model.spillover_vector()
     shock = event.shock
     if shock is None:

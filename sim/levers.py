@@ -13,14 +13,15 @@ is in ``docs/ODD.md`` ("Regimes").
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
-from sim.strict import StrictBlock
+from sim.strict import StrictBlock, show
 
 __all__ = [
+    "NATIONAL_LEVERS",
     "REGIME_NAMES",
     "REGIME_PRESETS",
     "LeverOverrides",
@@ -149,25 +150,88 @@ class Levers(StrictBlock):
         return 1.0 - self.enterprise_delivery_share - self.social_org_delivery_share
 
 
+# Levers that are one decision of the centre, so they cannot differ by jurisdiction
+# (pilot scope): the centre's own allocation rule is the same for everyone it serves.
+NATIONAL_LEVERS: frozenset[str] = frozenset({"allocation_centralization"})
+
+
+class _OverridesBase(StrictBlock):
+    """Checks each value against its lever's bounds; national levers take one number.
+
+    Strict like every block (no unknown keys, finite floats); a value is a number
+    or a mapping of numbers, never a boolean or text.
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for where, number in items:
+            if isinstance(number, bool | str | bytes):
+                what = "a boolean" if isinstance(number, bool) else "text"
+                at = "" if where is None else f" (jurisdiction {show(where)})"
+                raise ValueError(f"must be a number, not {what}{at} (got {show(number)})")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        name = info.field_name
+        low, high = _LEVER_BOUNDS[name]
+        if isinstance(value, dict):
+            if name in NATIONAL_LEVERS:
+                raise ValueError(
+                    f"{name} is national by nature (one rule of the centre) and cannot be set "
+                    "per jurisdiction; give one number"
+                )
+            items = list(value.items())
+        else:
+            items = [(None, value)]
+        for where, number in items:
+            at = "" if where is None else f" (jurisdiction {where})"
+            if where is not None and where < 0:
+                raise ValueError(f"jurisdiction index {where} must be >= 0")
+            if low is not None and number < low:
+                raise ValueError(f"Input should be greater than or equal to {low:g}{at}")
+            if high is not None and number > high:
+                raise ValueError(f"Input should be less than or equal to {high:g}{at}")
+        return value
+
+
 def _optional_like(cls: type[BaseModel]) -> type[BaseModel]:
-    """Build the overrides model: every lever optional, same bounds."""
+    """Build the overrides model: every lever optional, same bounds.
+
+    A value is a number (every jurisdiction) or a mapping from jurisdiction index
+    to number (pilot scope: the jurisdictions not named keep the preset); each
+    number has the lever's bounds.
+    """
     from pydantic import create_model
 
     fields = {}
     for name, info in cls.model_fields.items():
+        low, high = _bound(info, "ge"), _bound(info, "le")
+        allowed = ", ".join(
+            f"{symbol} {value:g}"
+            for symbol, value in ((">=", low), ("<=", high))
+            if value is not None
+        )
+        national = name in NATIONAL_LEVERS
         fields[name] = (
-            float | None,
+            float | dict[int, float] | None,
             Field(
                 default=None,
-                ge=_bound(info, "ge"),
-                le=_bound(info, "le"),
-                description=info.description,
+                description=f"{info.description} "
+                + ("National: one number." if national else "A number, or {jurisdiction: number}."),
+                json_schema_extra={"allowed": allowed},
             ),
         )
     model = create_model(
         "LeverOverrides",
-        __base__=StrictBlock,
-        __doc__="Lever values that replace the regime preset; unset levers keep it.",
+        __base__=_OverridesBase,
+        __doc__="Lever values that replace the regime preset, everywhere or per jurisdiction; "
+        "unset levers keep it.",
         **fields,
     )
     model.__module__ = __name__
@@ -182,6 +246,9 @@ def _bound(info: FieldInfo, kind: str) -> float | None:
     return None
 
 
+_LEVER_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    name: (_bound(info, "ge"), _bound(info, "le")) for name, info in Levers.model_fields.items()
+}
 LeverOverrides = _optional_like(Levers)
 
 

@@ -30,6 +30,8 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
+from sim.jurisdiction_frame import jurisdiction_table, record_jurisdictions
+from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.mesa_space import network_space
 from sim.model_kwargs import merge_model_kwargs
@@ -118,6 +120,8 @@ class GovernanceModel(mesa.Model):
                 params = apply_settings(params, event.set)
         self.params: ModelParams = params.model_copy(deep=True)
         self.levers: Levers = self.params.resolved_levers()
+        # the levers in force in each jurisdiction (pilot scope); rebuilt with model.levers
+        self.lever_table: LeverTable = LeverTable.build(self.params)
         self.phase_cache: dict[str, Any] = {}
         self._org_ties_dirty = False
         self._graph: nx.Graph | None = None
@@ -184,6 +188,8 @@ class GovernanceModel(mesa.Model):
         resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
+        self._jurisdiction_rows: list[tuple[int, np.ndarray]] = []
+        self._record_jurisdiction_rows()
 
     def _create_agents(self) -> None:
         # the only place views are made: one per row (see ArrayAgent.__init__)
@@ -220,6 +226,7 @@ class GovernanceModel(mesa.Model):
                 phase(self)
         self.indicator_snapshot = take_snapshot(self)
         self.datacollector.collect(self)
+        self._record_jurisdiction_rows()
 
     @property
     def indicators(self) -> dict[str, float]:
@@ -251,6 +258,21 @@ class GovernanceModel(mesa.Model):
         frame = self.datacollector.get_model_vars_dataframe()
         frame.index = pd.RangeIndex(len(frame), name="step")
         return frame
+
+    def _record_jurisdiction_rows(self) -> None:
+        every = self.params.metrics.jurisdictions_every
+        if every and self.steps % every == 0:
+            self._jurisdiction_rows.append((self.steps, record_jurisdictions(self)))
+
+    def jurisdiction_frame(self) -> pd.DataFrame:
+        """Indicators per jurisdiction recorded so far: one row per step and jurisdiction.
+
+        Columns ``step``, ``jurisdiction`` and those of
+        :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS` (pilot scope: compare a
+        pilot jurisdiction with its neighbours). Recorded at steps 0, k, 2k ... for
+        ``k = metrics.jurisdictions_every`` (every step by default).
+        """
+        return jurisdiction_table(self._jurisdiction_rows)
 
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""

@@ -638,6 +638,12 @@ class MetricsParams(Block):
         le=1_000_000,
         description="Steps between recomputing satisfaction_gini (it sorts the citizens); 1 = every step.",
     )
+    jurisdictions_every: int = Field(
+        1,
+        ge=0,
+        description="Steps between recording the indicators per jurisdiction (model.jurisdiction_frame, "
+        "jurisdictions.parquet); 0 = never.",
+    )
 
 
 class ModelParams(StrictBlock):
@@ -711,15 +717,31 @@ class ModelParams(StrictBlock):
                 f"for {self.network.kind}"
             )
         self._check_memory()
-        # overrides are checked one by one; the preset plus overrides must also fit together
+        # overrides are checked one by one; the preset plus overrides must also fit together,
+        # in every jurisdiction (a per-jurisdiction override applies to the named ones only)
+        overrides = self.levers.model_dump(exclude_none=True)
         levers = REGIME_PRESETS[self.regime].model_dump()
-        levers.update(self.levers.model_dump(exclude_none=True))
-        delivered = levers["enterprise_delivery_share"] + levers["social_org_delivery_share"]
-        if delivered > 1.0 + 1e-12:
-            raise ValueError(
-                "levers.enterprise_delivery_share + levers.social_org_delivery_share must be <= 1 "
-                f"(got {delivered:.3g} with regime {self.regime!r})"
-            )
+        levers.update({k: v for k, v in overrides.items() if not isinstance(v, dict)})
+        for name, value in overrides.items():
+            if isinstance(value, dict) and value and max(value) >= self.jurisdictions:
+                raise ValueError(
+                    f"levers.{name}: jurisdiction index {max(value)} is out of range; "
+                    f"jurisdictions are 0..{self.jurisdictions - 1}"
+                )
+        shares = ("enterprise_delivery_share", "social_org_delivery_share")
+        for j in range(self.jurisdictions):
+            local = [
+                overrides[s].get(j, levers[s]) if isinstance(overrides.get(s), dict) else levers[s]
+                for s in shares
+            ]
+            delivered = local[0] + local[1]
+            if delivered > 1.0 + 1e-12:
+                pilot = any(isinstance(overrides.get(s), dict) for s in shares)
+                where = f" in jurisdiction {j}" if pilot else ""
+                raise ValueError(
+                    "levers.enterprise_delivery_share + levers.social_org_delivery_share must be "
+                    f"<= 1 (got {delivered:.3g}{where} with regime {self.regime!r})"
+                )
         return self
 
     @property
@@ -773,9 +795,14 @@ class ModelParams(StrictBlock):
             )
 
     def resolved_levers(self) -> Levers:
-        """The levers in force: the regime's preset with any overrides applied."""
+        """The national levers: the regime's preset with any scalar overrides applied.
+
+        Per-jurisdiction (mapping) overrides are left out here; see
+        :class:`sim.lever_table.LeverTable` for the values in force in each jurisdiction.
+        """
         preset = REGIME_PRESETS[self.regime].model_dump()
-        preset.update(self.levers.model_dump(exclude_none=True))
+        overrides = self.levers.model_dump(exclude_none=True)
+        preset.update({k: v for k, v in overrides.items() if not isinstance(v, dict)})
         return Levers(**preset)
 
 

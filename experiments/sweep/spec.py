@@ -301,7 +301,10 @@ def _inner(annotation: Any) -> Any:
     """The block model or ``dict`` behind a field annotation, else None (a plain value)."""
     if annotation is dict or getattr(annotation, "__origin__", None) is dict:
         return dict
-    for candidate in getattr(annotation, "__args__", ()) or (annotation,):
+    candidates = getattr(annotation, "__args__", ()) or (annotation,)
+    if float in candidates:  # a number, or per jurisdiction (levers): swept as a number
+        return None
+    for candidate in candidates:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
         if candidate is dict or getattr(candidate, "__origin__", None) is dict:

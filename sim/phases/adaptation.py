@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.lever_table import as_column
 from sim.phases.compliance import violation_rates
 
 if TYPE_CHECKING:
@@ -52,13 +53,25 @@ if TYPE_CHECKING:
 __all__ = ["adapt", "complaints_by_cause", "evaluation_weights"]
 
 
-def evaluation_weights(model: GovernanceModel) -> tuple[float, float, float]:
-    """Growth, satisfaction and environment weights, normalised to sum to one."""
-    lv = model.levers
-    raw = np.array([lv.evaluation_growth, lv.evaluation_satisfaction, lv.evaluation_environment])
-    total = raw.sum()
-    growth, satisfaction, environment = (raw / total) if total > 0 else (0.0, 0.0, 0.0)
-    return float(growth), float(satisfaction), float(environment)
+def evaluation_weights(
+    model: GovernanceModel,
+) -> tuple[float, float, float] | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Growth, satisfaction and environment weights, normalised to sum to one.
+
+    Floats when the weights are the same everywhere; with a pilot (any weight set
+    per jurisdiction) three arrays with one value per local government.
+    """
+    table = model.lever_table
+    names = ("evaluation_growth", "evaluation_satisfaction", "evaluation_environment")
+    if all(name in table.uniform for name in names):
+        raw = np.array([table.local(name) for name in names])
+        total = raw.sum()
+        growth, satisfaction, environment = (raw / total) if total > 0 else (0.0, 0.0, 0.0)
+        return float(growth), float(satisfaction), float(environment)
+    raw = np.array([table.values[name] for name in names])  # 3 x J
+    total = raw.sum(axis=0)
+    shares = np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+    return shares[0], shares[1], shares[2]
 
 
 def complaints_by_cause(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
@@ -99,14 +112,15 @@ def adapt(model: GovernanceModel) -> None:
         spent = ledger.governance_cost[:n_j]
         cost_share = np.divide(cost, spent, out=np.zeros(n_j), where=spent > 0)
         # effort beyond certain inspection deters no one: its marginal product is 0
-        productive = model.levers.inspection_probability * gov.enforcement_effort < 1.0
+        inspection = model.lever_table.local("inspection_probability")  # (J,) with a pilot
+        productive = inspection * gov.enforcement_effort < 1.0
         benefit = productive * (w_e * violation_rates(model) + w_s * q_pol)
         pressure = benefit - w_g * fine_burden - params.enforcement_cost_weight * cost_share
         gov.enforcement_effort[:] = np.maximum(gov.enforcement_effort + rate * pressure, 0.0)
 
     money = gov.money.sum(axis=1, keepdims=True)
     shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
-    push = w_s * (gov.perceived_local - shares)
+    push = as_column(w_s) * (gov.perceived_local - shares)
     env = model.domain_index.get("environment")
     if env is not None:
         harm = mean_by_jurisdiction(

@@ -49,13 +49,13 @@ def cooperation_strength(model: GovernanceModel) -> np.ndarray:
     total += np.bincount(
         np.where(ties.kind == OrgTies.COOPERATION, ties.partner, 0), weights=w, minlength=n_j
     )
-    return model.levers.intergovernmental_cooperation * total / (n_j - 1)
+    return model.lever_table.local("intergovernmental_cooperation") * total / (n_j - 1)
 
 
 def allocate_budgets(model: GovernanceModel) -> None:
     """Set each government's service budget and the J x D service money."""
     gov = model.governments
-    levers = model.levers
+    levers = model.levers  # allocation_centralization is national (the centre's rule)
     budget = set_budgets(model)  # need-based budget within the fiscal rules (sim.phases.budget)
     gov.service_budget[:] = budget
 

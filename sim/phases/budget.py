@@ -71,14 +71,16 @@ def committed_spending(model: GovernanceModel) -> np.ndarray:
     count), subsidies for every enterprise (the most phase 6 can pay) and
     inspections at the current probabilities (phase 6 pays exactly these).
     """
-    levers = model.levers
+    table = model.lever_table  # each jurisdiction's own reward and subsidy (pilot scope)
     gov = model.governments
     n_j = gov.n_jurisdictions
     cit = model.citizens
-    per_j = levers.participation_reward * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
+    reward = table.local("participation_reward")
+    per_j = reward * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
     ent = model.enterprises
     if len(ent):
-        per_j = per_j + levers.compliance_subsidy * np.bincount(ent.jurisdiction, minlength=n_j)
+        subsidy = table.local("compliance_subsidy")
+        per_j = per_j + subsidy * np.bincount(ent.jurisdiction, minlength=n_j)
         inspect = inspection_probabilities(model) * model.params.fiscal.inspection_cost
         per_j = per_j + by_jurisdiction(ent.jurisdiction, inspect, n_j)
     return split_by_level(per_j, model.params.decentralization)

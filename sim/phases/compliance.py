@@ -39,16 +39,25 @@ def inspection_probabilities(model: GovernanceModel) -> np.ndarray:
     """Each enterprise's inspection probability: lever times local enforcement effort."""
     ent = model.enterprises
     effort = model.governments.enforcement_effort[ent.jurisdiction]
-    return np.minimum(1.0, model.levers.inspection_probability * effort)
+    inspection = model.lever_table.local("inspection_probability", ent.jurisdiction)
+    return np.minimum(1.0, inspection * effort)
 
 
 def deterrence(model: GovernanceModel) -> np.ndarray:
     """Expected cost of violating for each enterprise (the Becker threshold)."""
-    levers = model.levers
     comp = model.params.compliance
     ent = model.enterprises
-    penalty = levers.fine + comp.reputation_weight * levers.transparency * ent.reputation
-    return inspection_probabilities(model) * penalty + levers.compliance_subsidy
+    fine, transparency, subsidy = _local_levers(model)
+    penalty = fine + comp.reputation_weight * transparency * ent.reputation
+    return inspection_probabilities(model) * penalty + subsidy
+
+
+def _local_levers(model: GovernanceModel) -> tuple[float | np.ndarray, ...]:
+    """Fine, transparency and compliance subsidy where each enterprise is (pilot scope)."""
+    table, where = model.lever_table, model.enterprises.jurisdiction
+    return tuple(
+        table.local(name, where) for name in ("fine", "transparency", "compliance_subsidy")
+    )
 
 
 def violation_rates(model: GovernanceModel) -> np.ndarray:
@@ -68,7 +77,7 @@ def comply(model: GovernanceModel) -> None:
         return
     rng = model.rng
     comp = model.params.compliance
-    levers = model.levers
+    fine, transparency, subsidy = _local_levers(model)
     n_j = model.governments.n_jurisdictions
     d = model.params.decentralization
 
@@ -86,10 +95,10 @@ def comply(model: GovernanceModel) -> None:
     probability = inspection_probabilities(model)
     inspected = rng.random(n) < probability
     caught = inspected & violate
-    ent.fine_paid[:] = np.where(caught, levers.fine, 0.0)
+    ent.fine_paid[:] = np.where(caught, fine, 0.0)
     fines = by_jurisdiction(ent.jurisdiction, ent.fine_paid, n_j)
     model.ledger.receive(np.concatenate([fines, [0.0]]))
-    ent.subsidy_received[:] = np.where(violate, 0.0, levers.compliance_subsidy)
+    ent.subsidy_received[:] = np.where(violate, 0.0, subsidy)
     subsidies = by_jurisdiction(ent.jurisdiction, ent.subsidy_received, n_j)
     model.ledger.pay(split_by_level(subsidies, d), category="programmes")
     # enforcement effort costs what its (expected) inspections cost
@@ -100,7 +109,7 @@ def comply(model: GovernanceModel) -> None:
 
     ent.reputation[:] = np.where(
         caught,
-        ent.reputation * (1.0 - levers.transparency),
+        ent.reputation * (1.0 - transparency),
         ent.reputation + comp.reputation_recovery * (1.0 - ent.reputation),
     )
     ent.profit[:] = (

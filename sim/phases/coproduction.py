@@ -197,8 +197,11 @@ def coproduce(model: GovernanceModel) -> None:
     cit = model.citizens
     params = model.params.coproduction
     social = model.social
-    reward_money = model.levers.participation_reward
-    reward = params.reward_scale * reward_money
+    reward_money = model.lever_table.local("participation_reward")
+    # a pilot pays its own citizens only: then the reward is one value per citizen
+    reward = params.reward_scale * (
+        reward_money if isinstance(reward_money, float) else np.take(reward_money, cit.jurisdiction)
+    )
     game = _game(model, reward)
     _payoffs(social, cit.cooperate, game, out=cit.payoff)
     if game.conditioning is not None:
@@ -208,7 +211,7 @@ def coproduce(model: GovernanceModel) -> None:
         norm *= cit.cooperate
         cit.payoff += norm
     n_j = model.governments.n_jurisdictions
-    if reward_money > 0:
+    if np.any(reward_money > 0):
         paid = reward_money * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
         model.ledger.pay_shared(paid, model.params.decentralization)
     cit.cooperate[:] = imitate(
@@ -221,7 +224,7 @@ def coproduce(model: GovernanceModel) -> None:
 class _Game:
     """What the game's fixed parameters and the static graph make constant between steps."""
 
-    key: tuple[float | str, ...]
+    key: tuple[float | str | bytes, ...]
     unit: np.ndarray  # r_g / (k_g + 1): each unit put in g's pot returns this to every member
     gamma: np.ndarray  # contribution per game
     net_cost: np.ndarray  # gamma (k + 1) - rho: what co-producing costs, net of the reward
@@ -230,16 +233,18 @@ class _Game:
     conditioning: np.ndarray | None  # kappa gamma (k + 1); None without conditioning
 
 
-def _game(model: GovernanceModel, reward: float) -> _Game:
+def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
     """The game's constant arrays, rebuilt only when its parameters change."""
     params = model.params.coproduction
+    # a per-citizen reward (pilot scope) is compared by its bytes
+    reward_key = reward if isinstance(reward, float) else reward.tobytes()
     conditioning = params.trust_conditioning if model.params.mechanisms.trust else 0.0
     key = (
         params.synergy,
         params.social_org_synergy,
         params.contribution,
         params.cost_rule,
-        reward,
+        reward_key,
         conditioning,
     )
     game = model.phase_cache.get("public_goods_game")

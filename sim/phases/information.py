@@ -5,7 +5,10 @@ Reads ``model.jurisdiction_need`` (the census profile), ``demand_multiplier``
 ``information_noise`` and ``transparency``; writes ``need_drift``,
 ``demand_history``, ``perceived_local``, ``perceived_central`` and
 ``platform_capability``; pays the
-platform through the ledger.
+platform through the ledger. With a pilot (pilot scope) each jurisdiction learns
+with its own lag, noise and transparency and pays for the platform its own lag and
+noise take (``lag``, ``sigma_o``, ``tau``, ``g`` and ``pi`` below then carry an index
+``j``).
 
 **Needs drift.** Each jurisdiction's need for each domain deviates from its census
 profile by a log drift ``z_jd`` that follows a bounded, mean-reverting random walk
@@ -71,6 +74,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.lever_table import as_column
 from sim.params import InformationParams
 
 if TYPE_CHECKING:
@@ -119,8 +123,12 @@ def drift_needs(drift: np.ndarray, info: InformationParams, rng: np.random.Gener
     np.clip(drift, -info.drift_bound, info.drift_bound, out=drift)
 
 
-def platform_capability(lag: float, noise: float, noise_reference: float) -> float:
+def platform_capability(
+    lag: float | np.ndarray, noise: float | np.ndarray, noise_reference: float
+) -> float | np.ndarray:
     """Capability ``pi`` of the information platform that delivers this lag and noise.
+
+    Elementwise for per-jurisdiction lag and noise (pilot scope).
 
     >>> platform_capability(0.0, 0.0, 0.1)
     1.0
@@ -134,13 +142,13 @@ def pay_platform(model: GovernanceModel) -> np.ndarray:
     """Pay the platform's running cost and any set-up of new capability; return it per jurisdiction."""
     gov = model.governments
     info = model.params.information
-    levers = model.levers
+    table = model.lever_table  # each jurisdiction's own lag and noise (pilot scope)
     capability = platform_capability(
-        levers.information_lag, levers.information_noise, info.noise_reference
+        table.local("information_lag"), table.local("information_noise"), info.noise_reference
     )
     built = gov.platform_capability
     # the capability in force when the run starts was built before it
-    built[np.isnan(built)] = capability
+    built[:] = np.where(np.isnan(built), capability, built)
     setup = info.platform_setup_cost * np.maximum(capability - built, 0.0)
     np.maximum(built, capability, out=built)
     cost = (info.platform_running_cost * capability + setup) * gov.population
@@ -165,7 +173,7 @@ def filter_gain(info: InformationParams, noise: float, n_domains: int) -> float:
 
 
 def delayed_demand(
-    history: np.ndarray, truth: np.ndarray, stale: np.ndarray, lag: float
+    history: np.ndarray, truth: np.ndarray, stale: np.ndarray, lag: float | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Push ``truth`` onto the history (newest first); return it and demand ``lag`` steps ago.
 
@@ -177,7 +185,12 @@ def delayed_demand(
     ...     h, seen = delayed_demand(h, np.full((1, 1), float(t)), np.full((1, 1), -1.0), 1.5)
     >>> seen.ravel().tolist()
     [1.5]
+
+    ``lag`` may be one value per jurisdiction (row of ``truth``; pilot scope): the
+    history is then kept as deep as the longest lag needs.
     """
+    if isinstance(lag, np.ndarray):
+        return _delayed_demand_by_row(history, truth, stale, lag)
     whole = int(np.floor(lag))
     part = lag - whole
     depth = whole + (2 if part > 0 else 1)
@@ -191,25 +204,55 @@ def delayed_demand(
     return history, delayed
 
 
+def _delayed_demand_by_row(
+    history: np.ndarray, truth: np.ndarray, stale: np.ndarray, lag: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`delayed_demand` with one lag per row (jurisdiction), same arithmetic per row."""
+    whole = np.floor(lag).astype(np.int64)
+    part = lag - whole
+    depth = int(np.max(whole + np.where(part > 0, 2, 1)))
+    oldest = history[-1:] if len(history) else stale[None]
+    kept = history[: depth - 1]
+    pad = np.repeat(oldest, max(depth - 1 - len(kept), 0), axis=0)
+    history = np.concatenate([truth[None], kept, pad])
+    rows = np.arange(truth.shape[0])
+    now = history[whole, rows]
+    before = history[np.minimum(whole + 1, depth - 1), rows]
+    part = part[:, None]
+    delayed = np.where(part == 0, now, (1.0 - part) * now + part * before)
+    return history, delayed
+
+
+def _filter_gains(
+    info: InformationParams, noise: float | np.ndarray, n_domains: int
+) -> float | np.ndarray:
+    """:func:`filter_gain` of one noise, or of each jurisdiction's noise (pilot scope)."""
+    if isinstance(noise, np.ndarray):
+        return np.array([filter_gain(info, float(sigma), n_domains) for sigma in noise])
+    return filter_gain(info, noise, n_domains)
+
+
 def update_perceived_demand(model: GovernanceModel) -> None:
     """Drift needs, pay the platform, move perceived demand toward delayed, noisy reports."""
     gov = model.governments
-    levers = model.levers
+    table = model.lever_table  # each jurisdiction's own lag, noise, transparency (pilot scope)
+    lag, noise = table.local("information_lag"), table.local("information_noise")
+    transparency = as_column(table.local("transparency"))
     info = model.params.information
     drift_needs(gov.need_drift, info, model.rng)
     pay_platform(model)
     voice = (info.voice_weight * gov.complaint_rate)[:, None]
     truth = true_demand(model)
     gov.demand_history, delayed = delayed_demand(
-        gov.demand_history, truth, model.jurisdiction_need, levers.information_lag
+        gov.demand_history, truth, model.jurisdiction_need, lag
     )
-    noisy = delayed + levers.information_noise * model.rng.standard_normal(truth.shape)
+    noisy = delayed + as_column(noise) * model.rng.standard_normal(truth.shape)
     observed = np.maximum(noisy, 0.0)
     totals = observed.sum(axis=1, keepdims=True)
     observed = np.where(totals > 0, observed / np.where(totals > 0, totals, 1.0), delayed)
     observed = (1.0 - voice) * observed + voice * truth
-    gain = filter_gain(info, levers.information_noise, truth.shape[1])
+    gain = as_column(_filter_gains(info, noise, truth.shape[1]))
     gain_local = gain + (1.0 - gain) * voice
     gov.perceived_local += gain_local * (observed - gov.perceived_local)
-    source = levers.transparency * observed + (1.0 - levers.transparency) * gov.perceived_local
+    source = transparency * observed + (1.0 - transparency) * gov.perceived_local
     gov.perceived_central += gain * (source - gov.perceived_central)

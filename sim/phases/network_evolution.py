@@ -57,7 +57,7 @@ def evolve_ties(model: GovernanceModel) -> None:
     government_performance(model)
     ties = model.org_ties
     p = model.params.network_evolution
-    levers = model.levers
+    table = model.lever_table
     success = tie_success(model)
     on = ties.active
     ties.weight[:] = np.where(
@@ -66,10 +66,25 @@ def evolve_ties(model: GovernanceModel) -> None:
         np.where(on, ties.weight * (1.0 - p.decay), 0.0),
     )
     cut = on & (ties.weight < p.removal_threshold)
+    cooperation = ties.kind == OrgTies.COOPERATION
     openness = np.where(
-        ties.kind == OrgTies.COOPERATION, levers.intergovernmental_cooperation, levers.transparency
+        cooperation,
+        _between_governments(table.local("intergovernmental_cooperation"), ties, cooperation),
+        table.local("transparency", ties.government),
     )
     form = ~on & (model.rng.random(ties.kind.size) < p.formation_rate * openness)
     ties.active[:] = (on & ~cut) | form
     ties.weight[:] = np.where(form, p.initial_weight, np.where(ties.active, ties.weight, 0.0))
     model.mark_org_ties_changed()
+
+
+def _between_governments(
+    value: float | np.ndarray, ties: OrgTies, cooperation: np.ndarray
+) -> float | np.ndarray:
+    """A lever for a tie between two governments: the mean of their two values (pilot scope)."""
+    if isinstance(value, float):
+        return value
+    partner = np.where(
+        cooperation, ties.partner, ties.government
+    )  # partners of other ties are orgs
+    return 0.5 * (value[ties.government] + value[partner])

@@ -86,6 +86,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import row_sum
+from sim.lever_table import as_column
 from sim.network import OrgTies
 
 if TYPE_CHECKING:
@@ -136,16 +137,16 @@ def contract_price(bidders: np.ndarray, spread: float) -> np.ndarray:
 def deliver_services(model: GovernanceModel) -> None:
     """Spend the service budgets, pay providers and set provision per jurisdiction."""
     gov = model.governments
-    levers = model.levers
+    table = model.lever_table  # each jurisdiction's own levers (pilot scope)
     svc = model.params.services
     n_j, n_d = gov.money.shape
     fixed_cost = svc.provider_fixed_cost * gov.population.sum() / n_j
     money = usable_money(gov.money, gov.central_money, fixed_cost)
-    ent_money = levers.enterprise_delivery_share * money
-    so_money = levers.social_org_delivery_share * money
+    ent_money = as_column(table.local("enterprise_delivery_share")) * money
+    so_money = as_column(table.local("social_org_delivery_share")) * money
     gov_money = money - ent_money - so_money
     ties = model.org_ties
-    monitoring = levers.inspection_probability
+    monitoring = table.local("inspection_probability")  # float, or one per jurisdiction
     contract_cost = svc.contract_writing_cost + svc.contract_monitoring_cost * monitoring
     contracts = np.zeros(n_j)
 
@@ -164,7 +165,7 @@ def deliver_services(model: GovernanceModel) -> None:
         quality = 1.0 - svc.violation_quality_loss * np.divide(
             bad, total, out=np.zeros(n_j), where=has
         )
-        shading = svc.noncontractible_quality * (1.0 - monitoring)
+        shading = as_column(svc.noncontractible_quality * (1.0 - monitoring))
         bought = ent_money / contract_price(gov.bidders, svc.bid_cost_spread)[:, None]
         delivered = np.where(has[:, None], bought * quality[:, None], 0.0)
         ent_out = delivered * (1.0 - shading)
@@ -200,6 +201,8 @@ def deliver_services(model: GovernanceModel) -> None:
             absorbed, orgs.funding, out=np.ones(len(orgs)), where=orgs.funding > 0
         )
         shading = svc.noncontractible_quality * svc.social_org_residual_share * (1.0 - monitoring)
+        if isinstance(shading, np.ndarray):
+            shading = shading[g]  # the monitoring of each contract's government
         delivered = paid * efficiency[s] * boost[s]
         orgs.output[:] = np.bincount(s, weights=delivered * (1.0 - shading), minlength=len(orgs))
         so_out = np.bincount(
@@ -215,8 +218,8 @@ def deliver_services(model: GovernanceModel) -> None:
         gov_money = gov_money + so_money
         _grow_capacity(model, np.zeros(0, dtype=np.int64))
 
-    leakage = svc.max_leakage * (1.0 - levers.transparency)
-    gov_out = gov_money * (1.0 - leakage)
+    leakage = svc.max_leakage * (1.0 - table.local("transparency"))
+    gov_out = gov_money * as_column(1.0 - leakage)
     gov.output[:] = gov_out + ent_out + so_out
     gov.nongov_output[:] = ent_out + so_out
     gov.social_org_output[:] = so_out

@@ -117,12 +117,14 @@ def value_for_money(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
 def observe_integrity(model: GovernanceModel) -> None:
     """Citizens who see the published report move their integrity belief toward it.
 
-    The only lever read is ``transparency``, as the probability of seeing the report.
+    The only lever read is ``transparency``, as the probability of seeing the report
+    (that of the citizen's own jurisdiction: pilot scope).
     """
     cit = model.citizens
     p = model.params.trust
     report, has = value_for_money(model)
-    seen = model.rng.random(len(cit)) < model.levers.transparency
+    transparency = model.lever_table.local("transparency", cit.jurisdiction)
+    seen = model.rng.random(len(cit)) < transparency
     if not has.all():
         seen &= np.take(has, cit.jurisdiction)
     belief = cit.perceived_integrity
@@ -205,7 +207,8 @@ def decide_tax_compliance(model: GovernanceModel) -> None:
     """Share of income each citizen declares: voluntary (trust) or enforced (power)."""
     cit = model.citizens
     p = model.params.trust
-    audit = model.levers.inspection_probability * model.governments.enforcement_effort
+    inspection = model.lever_table.local("inspection_probability")  # (J,) with a pilot
+    audit = inspection * model.governments.enforcement_effort
     leeway = 1.0 - np.minimum(1.0, audit)  # 1 - power_j
     hidden = np.take(p.max_tax_evasion * leeway, cit.jurisdiction)
     hidden *= 1.0 - cit.trust

@@ -7,7 +7,7 @@ in its neighbourhood (itself and its social neighbours):
 
     P_i = 1 - exp(-k C_i / A_i),   C_i = rho (k_i + 1),   A_i = 1 + sum_{N(i)} active
 
-``rho`` is police per citizen (national: coercion is a national lever): ``police_per_citizen * (floor + (1 - floor) *
+``rho`` is police per citizen (from the coercion of the citizen's own jurisdiction, pilot scope): ``police_per_citizen * (floor + (1 - floor) *
 coercion)``. A free citizen is active iff ``G_i - R_i P_i > T``. The model uses
 Epstein's *exact* ratio ``C/A`` (not NetLogo's floor or Mesa's round): on a graph
 the expected number of police near a citizen is fractional, and rounding it down
@@ -42,17 +42,28 @@ if TYPE_CHECKING:
 __all__ = ["arrest_probability", "police_density", "unrest"]
 
 
-def police_density(model: GovernanceModel) -> float:
-    """Enforcement capacity per citizen, rising with coercion."""
+def police_density(
+    model: GovernanceModel, jurisdiction: np.ndarray | None = None
+) -> float | np.ndarray:
+    """Enforcement capacity per citizen, rising with coercion.
+
+    A float when coercion is the same everywhere; with a pilot (coercion set per
+    jurisdiction) one value per citizen, from the coercion of its jurisdiction
+    (``jurisdiction``: one index per actor, defaulting to the citizens').
+    """
     p = model.params.unrest
-    return p.police_per_citizen * (
-        p.enforcement_floor + (1.0 - p.enforcement_floor) * model.levers.coercion
-    )
+    where = model.citizens.jurisdiction if jurisdiction is None else jurisdiction
+    coercion = model.lever_table.local("coercion", where)
+    return p.police_per_citizen * (p.enforcement_floor + (1.0 - p.enforcement_floor) * coercion)
 
 
 def policing_costs(model: GovernanceModel) -> np.ndarray:
-    """Cost of police capacity per jurisdiction this step: ``c_p * rho * N_j``."""
-    return model.params.unrest.police_cost * police_density(model) * model.governments.population
+    """Cost of police capacity per jurisdiction this step: ``c_p * rho_j * N_j``.
+
+    ``rho_j`` comes from each jurisdiction's own coercion (pilot scope).
+    """
+    rho = police_density(model, np.arange(model.governments.n_jurisdictions))
+    return model.params.unrest.police_cost * rho * model.governments.population
 
 
 def arrest_probability(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
@@ -86,9 +97,9 @@ def unrest(model: GovernanceModel) -> None:
         active[arrested] = False
     cit.active[:] = active
     rho = police_density(model)
-    stopped = rng.random(len(cit)) < min(1.0, p.stop_rate * rho)
+    stopped = rng.random(len(cit)) < np.minimum(1.0, p.stop_rate * rho)
     stopped &= free
     stopped[arrested] = True
     cit.coerced[:] = stopped
-    if p.police_cost > 0 and rho > 0:
+    if p.police_cost > 0 and np.any(rho > 0):
         model.ledger.pay_shared(policing_costs(model), model.params.decentralization, "policing")

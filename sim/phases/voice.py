@@ -60,19 +60,21 @@ def voice(model: GovernanceModel) -> None:
     """Draw complaints, answers and exits; record each jurisdiction's complaint rate."""
     cit = model.citizens
     p = model.params.voice
-    levers = model.levers
+    table = model.lever_table  # the voice cost and coercion of each citizen's jurisdiction
+    voice_cost = table.local("voice_cost", cit.jurisdiction)
+    coercion = table.local("coercion", cit.jurisdiction)
     rng = model.rng
     n = len(cit)
     gov = model.governments
     n_j = gov.n_jurisdictions
     # beta ((1 - sat) - voice_cost) = beta (1 - voice_cost) - beta sat, in place
     propensity = np.multiply(-p.sensitivity, cit.satisfaction)
-    propensity += p.sensitivity * (1.0 - levers.voice_cost)
+    propensity += p.sensitivity * (1.0 - voice_cost)
     np.clip(propensity, 0.0, 1.0, out=propensity)
     draw = rng.random(n)
     # those who would have complained but for fear of coercion are silenced
     cit.silenced[:] = draw < propensity
-    propensity *= 1.0 - p.coercion_deterrence * levers.coercion
+    propensity *= 1.0 - p.coercion_deterrence * coercion
     cit.complained[:] = draw < propensity
     cit.silenced &= ~cit.complained
     gov.complaint_rate[:] = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population)

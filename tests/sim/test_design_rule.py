@@ -2,8 +2,9 @@
 
 Verification (the code follows its own rule): the attitude update
 (:func:`sim.phases.trust.update_trust`) and the indicators run with ``model.levers``
-replaced by an object that raises on any attribute access, and the attitude
-functions' source never names ``levers``. The converse check - that the same
+and ``model.lever_table`` (the per-jurisdiction levers of pilot scope) replaced by
+an object that raises on any attribute access, and the attitude functions' source
+never names a lever. The converse check - that the same
 monkeypatch does catch a function that reads a lever - keeps the tests from
 passing vacuously.
 """
@@ -35,6 +36,12 @@ class NoLevers:
         raise LeverReadError(f"read levers.{name}")
 
 
+def forbid_levers(model: GovernanceModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every read of a lever, national or per jurisdiction, an error."""
+    monkeypatch.setattr(model, "levers", NoLevers())
+    monkeypatch.setattr(model, "lever_table", NoLevers())
+
+
 @pytest.fixture
 def model(small_params) -> GovernanceModel:
     model = GovernanceModel(small_params({"regime": "regulatory"}), rng=5, agent_views=False)
@@ -44,13 +51,13 @@ def model(small_params) -> GovernanceModel:
 
 def test_update_trust_reads_no_lever(model, monkeypatch) -> None:
     before = model.citizens.trust.copy()
-    monkeypatch.setattr(model, "levers", NoLevers())
+    forbid_levers(model, monkeypatch)
     trust.update_trust(model)
     assert not np.array_equal(model.citizens.trust, before)  # it did run
 
 
 def test_indicators_read_no_lever(model, monkeypatch) -> None:
-    monkeypatch.setattr(model, "levers", NoLevers())
+    forbid_levers(model, monkeypatch)
     values = compute_indicators(model)
     take_snapshot(model)
     assert set(values) and all(np.isfinite(v) for v in values.values())
@@ -58,7 +65,7 @@ def test_indicators_read_no_lever(model, monkeypatch) -> None:
 
 def test_the_monkeypatch_catches_a_lever_read(model, monkeypatch) -> None:
     # the converse: a process that reads a lever fails under the same patch
-    monkeypatch.setattr(model, "levers", NoLevers())
+    forbid_levers(model, monkeypatch)
     with pytest.raises(LeverReadError):
         voice_phase(model)
     with pytest.raises(LeverReadError):
@@ -69,7 +76,7 @@ def test_the_monkeypatch_catches_a_lever_read(model, monkeypatch) -> None:
 def test_attitude_source_names_no_lever(function) -> None:
     source = inspect.getsource(function)
     body = source.split('"""')[-1] if source.count('"""') >= 2 else source
-    assert "levers" not in body, f"{function.__name__} refers to levers"
+    assert "lever" not in body, f"{function.__name__} refers to levers"
 
 
 def test_without_contacts_the_coercion_lever_leaves_trust_unchanged(small_params) -> None:

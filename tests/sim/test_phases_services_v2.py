@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from sim import PHASE_NAMES, GovernanceModel
+from sim.events import Event, apply_event
 from sim.network import OrgTies
 from sim.phases.information import (
     drift_needs,
@@ -112,7 +113,8 @@ def test_platform_running_and_setup_costs() -> None:
     )
     # the capability in force at the start was built before: running cost only
     assert pay_platform(model) == pytest.approx(0.02 * pi * pop, rel=1e-12)
-    model.levers = model.levers.model_copy(update={"information_lag": 0.0})
+    # a reform sets the lever as an event does (levers are read from model.lever_table)
+    apply_event(model, Event.model_validate({"step": 0, "set": {"levers.information_lag": 0.0}}))
     better = platform_capability(0.0, levers.information_noise, 0.1)
     spent = model.ledger.spending.sum()
     cost = pay_platform(model)
