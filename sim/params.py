@@ -6,9 +6,10 @@ reference (``docs/CONFIG_REFERENCE.md``) and the dashboard read it from this sch
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Literal, Self
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
@@ -812,4 +813,6 @@ def _per_thousand(rate: float, citizens: int) -> int:
     >>> _per_thousand(50.0, 2000), _per_thousand(20.0, 500), _per_thousand(20.0, 25)
     (100, 10, 1)
     """
-    return int(np.floor(rate * citizens / 1000.0 + 0.5))
+    # exact rational arithmetic: a float product overflows for absurd citizen counts,
+    # which must reach the memory check with a message rather than a traceback
+    return math.floor(Fraction(rate) * citizens / 1000 + Fraction(1, 2))

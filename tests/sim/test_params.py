@@ -87,7 +87,7 @@ def test_assignment_is_validated() -> None:
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
-        ({"citizens": 10**12}, "would need about 1.38 PB"),
+        ({"citizens": 10**12}, "would need about 1.46 PB"),
         ({"enterprises": 10**12}, "enterprises 1000000000000"),
         ({"social_orgs": 10**13}, "too large for this machine"),
         ({"jurisdictions": 10**7, "citizens": 10**8}, "too large for this machine"),
