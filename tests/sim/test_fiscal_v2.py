@@ -21,6 +21,7 @@ from sim.indicators import INDICATORS
 from sim.phases.adaptation import adapt, complaints_by_cause, evaluation_weights
 from sim.phases.budget import service_targets
 from sim.phases.compliance import inspection_probabilities
+from sim.phases.voice import record_complaint_causes
 from sim.state import COST_CATEGORIES, SPENDING_CATEGORIES, Ledger
 from tests.sim.conftest import SMALL, deep_merge
 
@@ -352,18 +353,36 @@ def test_complaints_are_split_by_cause() -> None:
     cit.complained[:] = True
     cit.harm[:] = 0.0
     cit.coverage[:] = 0.5
+    record_complaint_causes(cit)  # what phase 8 records with each complaint
     service, pollution = complaints_by_cause(model)
     assert service == pytest.approx(1.0) and pollution == pytest.approx(0.0)
     cit.harm[:] = 0.5  # half the grievance is pollution
+    record_complaint_causes(cit)
     service, pollution = complaints_by_cause(model)
     assert service == pytest.approx(0.5) and pollution == pytest.approx(0.5)
     cit.complained[::2] = False
+    record_complaint_causes(cit)
     service, pollution = complaints_by_cause(model)
     rate = model.governments.complaint_rate  # of the last voice phase; recompute here
     assert service + pollution == pytest.approx(
         np.bincount(cit.jurisdiction, weights=cit.complained) / model.governments.population
     )
     assert rate.shape == service.shape
+
+
+def test_each_complaint_records_its_cause() -> None:
+    # phase 8 records the pollution share of each complaint from the grievance it
+    # answers (harm and unmet need are not changed by the phases after it)
+    model = _model({"regime": "service"})
+    model.run(3)
+    cit = model.citizens
+    assert cit.complained.any()
+    grievance = cit.harm + 1.0 - cit.coverage
+    share = np.divide(cit.harm, grievance, out=np.zeros_like(grievance), where=grievance > 0)
+    assert cit.complaint_pollution == pytest.approx(share * cit.complained, abs=1e-15)
+    assert np.all(cit.complaint_pollution[~cit.complained] == 0.0)
+    _, pollution = complaints_by_cause(model)
+    assert pollution == pytest.approx(model.governments.pollution_complaint_rate, abs=1e-15)
 
 
 def test_only_pollution_complaints_move_enforcement_effort() -> None:
@@ -383,6 +402,7 @@ def test_only_pollution_complaints_move_enforcement_effort() -> None:
         cit.complained[:] = True
         cit.harm[:] = harm
         cit.coverage[:] = coverage
+        record_complaint_causes(cit)  # what phase 8 records with each complaint
         before = model.governments.enforcement_effort.copy()
         adapt(model)
         return model.governments.enforcement_effort - before
