@@ -51,7 +51,7 @@ from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
-from sim.phases.trust import initial_beliefs
+from sim.phases.trust import decide_tax_compliance, initial_beliefs
 from sim.state import Ledger
 from sim.strict import show
 from sim.structure import refresh_structure, track_structure
@@ -176,6 +176,10 @@ class GovernanceModel(mesa.Model):
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
+        if switches.trust:
+            # citizens decide what to declare from their initial trust, so that the
+            # revenue of step 1 is the one the fiscal start below expects
+            decide_tax_compliance(self)
         if (
             switches.allocation
             and switches.services

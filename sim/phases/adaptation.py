@@ -77,17 +77,13 @@ def evaluation_weights(
 def complaints_by_cause(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     """Per jurisdiction, the rates of complaints about services and about pollution.
 
-    ``q^pol_j = mean_{i in j} complained_i * h_i / (h_i + 1 - coverage_i)`` (0 where
-    both are 0) and ``q^svc_j = q_j - q^pol_j``; the two sum to the complaint rate.
+    ``q^pol_j = mean_{i in j} c^pol_i`` with ``c^pol_i`` the pollution share each
+    complaint recorded in phase 8 (:func:`sim.phases.voice.record_complaint_causes`),
+    and ``q^svc_j = q_j - q^pol_j``; the two sum to the complaint rate.
     """
     cit = model.citizens
     gov = model.governments
-    grievance = cit.harm + (1.0 - cit.coverage)
-    pollution = (
-        np.divide(cit.harm, grievance, out=np.zeros_like(grievance), where=grievance > 0)
-        * cit.complained
-    )
-    q_pol = mean_by_jurisdiction(cit.jurisdiction, pollution, gov.population)
+    q_pol = mean_by_jurisdiction(cit.jurisdiction, cit.complaint_pollution, gov.population)
     q_svc = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population) - q_pol
     return np.maximum(q_svc, 0.0), q_pol
 

@@ -48,6 +48,7 @@ from sim.fiscal import (
 )
 from sim.phases.adaptation import evaluation_weights
 from sim.phases.compliance import inspection_probabilities
+from sim.phases.information import platform_running_costs
 from sim.phases.unrest import policing_costs
 from sim.state import split_by_level
 
@@ -155,36 +156,59 @@ def settle_initial_reserves(model: GovernanceModel) -> None:
     """Put reserves at the fiscal steady state seen from the step-0 round.
 
     Called once, after the step-0 allocation and delivery. Enterprises book the
-    round's profit ``base_profit + gains of violators + contract revenue`` (no
+    round's profit ``base_profit + gains of violators + s_j contract revenue`` (no
     fines or subsidies yet; only if the compliance phase, which books profit, is
-    on), which step 1 taxes. With this round's realised output
-    per money unit and programme exposure, a step's revenue ``R_g`` (income plus
-    positive profit, taxed, split by level) is set against what the government
-    needs (administration, programmes and its service target), and reserves are
-    set where the budget rule keeps them (:func:`sim.fiscal.steady_state_reserves`).
-    Step 1 then starts in steady state.
+    on), which step 1 taxes; ``s_j = T_j / money_j`` scales the round's contract
+    revenue to the service money of the steady state (the round spent what the
+    first estimate of reserves allowed). With this round's realised output
+    per money unit and programme exposure, a step's revenue ``R_g`` (declared income
+    ``tax_compliance x income`` plus positive profit, taxed, split by level) is set
+    against what the government needs (administration, programmes, the round's
+    contracting, the platform's running cost, policing and its service target), and
+    reserves are set where the budget rule keeps them
+    (:func:`sim.fiscal.steady_state_reserves`). Step 1 then starts in steady state.
+    Revenue rises with spending by less than spending (tax on contract revenue), so
+    judging ``R_g >= need_g`` at the target money classifies every government as it
+    would be classified at its own steady-state spending.
     """
     gov = model.governments
     params = model.params
     n_j = gov.n_jurisdictions
     cit = model.citizens
-    base = by_jurisdiction(cit.jurisdiction, cit.income, n_j)
+    # citizens declare the share tax_compliance of income (decided in the step-0 round)
+    base = by_jurisdiction(cit.jurisdiction, cit.income * cit.tax_compliance, n_j)
+    targets = service_targets(model)
     ent = model.enterprises
     if len(ent):
         if params.mechanisms.compliance:
-            # the step-0 round's profit, taxed at step 1 (no fines or subsidies yet);
-            # without phase 6 nobody books profit, and it stays 0
+            # the steady-state round's profit, taxed at step 1 (no fines or subsidies
+            # yet); contract revenue is the step-0 round's, scaled to the service money
+            # of the steady state (the target: see below); without phase 6 nobody books
+            # profit, and it stays 0
+            money = gov.money.sum(axis=1)
+            level = (model.jurisdiction_need * gov.demand_multiplier).sum(axis=1)
+            steady_money = (
+                params.services.service_standard
+                * gov.population
+                * level
+                / np.maximum(output_per_money(model), 1e-9)
+            )
+            scale = np.divide(steady_money, money, out=np.ones(n_j), where=money > 0)
             ent.profit[:] = (
                 params.compliance.base_profit
                 + ent.violation_gain * ent.violating
-                + ent.contract_revenue
+                + ent.contract_revenue * scale[ent.jurisdiction]
             )
         base = base + by_jurisdiction(ent.jurisdiction, np.maximum(ent.profit, 0.0), n_j)
     taxed = params.fiscal.tax_rate * gov.revenue_multiplier * base
     revenue = split_by_level(taxed, params.decentralization)
-    need = (
-        administration_costs(params, gov.population)
-        + committed_spending(model)
-        + service_targets(model)
-    )
+    admin = administration_costs(params, gov.population)
+    # contracting as in the step-0 round, the platform's running cost and policing
+    # are paid every step like administration and programmes
+    recurring = model.ledger.category("contracting").copy()
+    if params.mechanisms.information:
+        recurring += split_by_level(platform_running_costs(model), params.decentralization)
+    if params.mechanisms.unrest:
+        recurring += split_by_level(policing_costs(model), params.decentralization)
+    need = admin + committed_spending(model) + recurring + targets
     model.ledger.reserves[:] = steady_state_reserves(params, gov.population, revenue, need)

@@ -87,6 +87,7 @@ __all__ = [
     "initial_need_drift",
     "pay_platform",
     "platform_capability",
+    "platform_running_costs",
     "true_demand",
     "update_perceived_demand",
 ]
@@ -136,6 +137,16 @@ def platform_capability(
     0.5
     """
     return 0.5 / (1.0 + lag) + 0.5 * noise_reference / (noise_reference + noise)
+
+
+def platform_running_costs(model: GovernanceModel) -> np.ndarray:
+    """The platform's running cost per jurisdiction at the capability the levers ask for."""
+    info = model.params.information
+    levers = model.levers
+    capability = platform_capability(
+        levers.information_lag, levers.information_noise, info.noise_reference
+    )
+    return info.platform_running_cost * capability * model.governments.population
 
 
 def pay_platform(model: GovernanceModel) -> np.ndarray:

@@ -18,6 +18,14 @@ Answering is a process with a capacity: local government ``j`` can answer
 per answer. Whether a citizen's complaint was answered is its procedural
 experience (phase 7, Tyler).
 
+Each complaint records its cause (:func:`record_complaint_causes`): the share of the
+complainer's grievance that is pollution harm rather than missing service,
+
+    c^pol_i = complained_i * h_i / (h_i + 1 - coverage_i)     (0 where both are 0)
+
+which phase 11 reads to answer service and pollution complaints with different
+efforts (an assumption: a grievance is voiced in proportion to its parts).
+
 Exit: a dissatisfied citizen who did not complain withdraws from co-production
 with a probability that rises with dissatisfaction and falls with trust
 (Hirschman's loyalty holds exit back):
@@ -40,8 +48,9 @@ from sim.phases.coproduction import update_volunteers
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
+    from sim.state import CitizenState
 
-__all__ = ["answer_probability", "voice"]
+__all__ = ["answer_probability", "record_complaint_causes", "voice"]
 
 
 def answer_probability(
@@ -54,6 +63,19 @@ def answer_probability(
     """
     can = capacity * population
     return np.minimum(1.0, np.divide(can, complaints, out=np.ones_like(can), where=complaints > 0))
+
+
+def record_complaint_causes(citizens: CitizenState) -> None:
+    """Record the pollution share ``c^pol_i`` of each citizen's complaint (0 if none)."""
+    grievance = citizens.harm + (1.0 - citizens.coverage)
+    np.divide(
+        citizens.harm,
+        grievance,
+        out=citizens.complaint_pollution,
+        where=grievance > 0,
+    )
+    citizens.complaint_pollution[grievance <= 0] = 0.0
+    citizens.complaint_pollution *= citizens.complained
 
 
 def voice(model: GovernanceModel) -> None:
@@ -77,6 +99,7 @@ def voice(model: GovernanceModel) -> None:
     propensity *= 1.0 - p.coercion_deterrence * coercion
     cit.complained[:] = draw < propensity
     cit.silenced &= ~cit.complained
+    record_complaint_causes(cit)
     gov.complaint_rate[:] = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population)
 
     complainers = np.flatnonzero(cit.complained)

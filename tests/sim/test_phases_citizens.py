@@ -125,7 +125,8 @@ def test_tax_compliance_scales_the_tax_base(small_params) -> None:
     model = _model(small_params, {"mechanisms": _only("revenue"), "enterprises": 0})
     model.citizens.tax_compliance[:] = 0.5
     model.step()
-    expected = 0.2 * 0.5 * model.citizens.income.sum()
+    # the tax rate is read from the parameters (v2fiscal changed its default 0.2 -> 0.3)
+    expected = model.params.fiscal.tax_rate * 0.5 * model.citizens.income.sum()
     assert model.ledger.revenue.sum() == pytest.approx(expected, rel=1e-12)
 
 

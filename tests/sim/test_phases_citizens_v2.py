@@ -128,7 +128,8 @@ _MARKET = {
         "social_org_delivery_share": 0.0,
         "inspection_probability": 0.0,
     },
-    "services": {"violation_quality_loss": 1.0},
+    # no non-contractible quality: unmonitored contracts are not shaded (v2services)
+    "services": {"violation_quality_loss": 1.0, "noncontractible_quality": 0.0},
 }
 _GOOD = deep_merge(
     _MARKET,

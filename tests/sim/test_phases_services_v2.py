@@ -237,10 +237,14 @@ def test_no_shading_under_full_monitoring_and_contracts_cost_money() -> None:
     assert watched.indicators["quality_shading"] == 0.0
     loose = _model({"levers": {**levers, "inspection_probability": 0.0}})
     assert loose.indicators["quality_shading"] > 0.0
-    # contracting is paid on top of the service budget: at build (no platform, no
-    # programmes yet) the rest of spending is one writing cost per funded contract,
-    # and every active tie is funded (positive weight, capacity and money)
-    spent = loose.ledger.spending.sum() - loose.governments.service_budget.sum()
+    # contracting is paid on top of the service budget, under its own ledger category
+    # (since the fiscal ledger, administration and programmes are paid at build too):
+    # one writing cost per funded contract, and every active tie is funded (positive
+    # weight, capacity and money)
+    assert loose.ledger.category("services").sum() == pytest.approx(
+        loose.governments.service_budget.sum(), rel=1e-12
+    )
+    spent = loose.ledger.category("contracting").sum()
     ties = loose.org_ties
     funded = ties.of_kind(OrgTies.REGULATION).sum() + ties.of_kind(OrgTies.PARTNERSHIP).sum()
     assert funded > 0
