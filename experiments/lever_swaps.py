@@ -143,11 +143,21 @@ def _model_with_levers(
     return model
 
 
-def _resolved_levers(base: Mapping[str, Any], regime: str) -> dict[str, float]:
-    """The levers in force for ``regime`` with the base model's own overrides applied."""
+def _resolved_levers(
+    base: Mapping[str, Any], regime: str, overrides: Mapping[str, float] | None
+) -> dict[str, float]:
+    """The levers in force for ``regime``: the base model's overrides, then ``overrides``."""
+    from pydantic import ValidationError
+
+    from experiments.config import format_validation_error
     from sim.params import ModelParams
 
-    params = ModelParams.model_validate({**base, "regime": regime})
+    levers = {k: v for k, v in dict(base.get("levers") or {}).items() if v is not None}
+    levers.update(overrides or {})
+    try:
+        params = ModelParams.model_validate({**base, "regime": regime, "levers": levers})
+    except ValidationError as error:
+        raise UserError(format_validation_error(error, "model")) from None
     return params.resolved_levers().model_dump()
 
 
@@ -277,6 +287,8 @@ def lever_swaps(
     events: Sequence[Mapping[str, Any]] = (),
     group_delivery: bool | None = None,
     on_done: Callable[[RunTask], None] | None = None,
+    overrides_a: Mapping[str, float] | None = None,
+    overrides_b: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time lever swaps from regime ``regime_a`` towards ``regime_b``.
 
@@ -298,6 +310,9 @@ def lever_swaps(
         Parallel processes.
     group_delivery
         See :func:`swap_items`.
+    overrides_a, overrides_b
+        Lever values that replace regime A's (B's) preset, so A or B may be a
+        hybrid; A and B may then be the same regime.
 
     Returns
     -------
@@ -310,8 +325,6 @@ def lever_swaps(
     for option, regime in (("--from", regime_a), ("--to", regime_b)):
         if regime not in REGIME_NAMES:
             raise UserError(f"{option} {regime!r}: expected one of {', '.join(REGIME_NAMES)}")
-    if regime_a == regime_b:
-        raise UserError(f"--from and --to are both {regime_a!r}: give two different regimes")
     if steps < 1:
         raise UserError(f"--steps {steps}: must be at least 1")
     if not 1 <= window <= steps:
@@ -323,9 +336,11 @@ def lever_swaps(
     if not indicators:
         raise UserError("--indicator: give at least one indicator")
     check_indicators(indicators)
-    a = _resolved_levers(base_model, regime_a)
-    b = _resolved_levers(base_model, regime_b)
+    a = _resolved_levers(base_model, regime_a, overrides_a)
+    b = _resolved_levers(base_model, regime_b, overrides_b)
     items = swap_items(a, b, group_delivery)
+    if not items:
+        raise UserError(f"{regime_a} and {regime_b}: no lever differs, nothing to swap")
     arms = {_ARM_A: _model_with_levers(base_model, regime_a, a)}
     arms[_ARM_B] = _model_with_levers(base_model, regime_b, b)
     for item in items:
