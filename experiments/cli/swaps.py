@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -92,28 +93,35 @@ def swaps(
 
         target = resolve_output(out, kind="file", overwrite=overwrite)  # before any run
     from experiments.config import load_config
-    from experiments.executors import default_workers
-    from experiments.lever_swaps import lever_swaps
 
     loaded = load_config(config, set_ or [])
     steps = steps or loaded.run.steps
     window = window or max(1, steps // 3)
     if window > steps:
         raise UserError(f"--window {window}: must be at most --steps ({steps})")
-    table = lever_swaps(
-        loaded,
-        regime_from,
-        regime_to,
-        indicators=indicators,
-        replicates=replicates or loaded.run.replicates,
-        root_seed=loaded.run.seed,
-        steps=steps,
-        window=window,
-        workers=workers or default_workers(),
-        group_delivery=True if group_delivery else None,
-    )
     from rich.console import Console
 
+    done = 0
+    status = Console(stderr=True).status("lever swaps: starting runs")
+
+    def count(task: object) -> None:
+        nonlocal done
+        done += 1
+        status.update(f"lever swaps: {done} runs done (last: {getattr(task, 'variant', '')})")
+
+    with status:
+        table = _run(
+            loaded,
+            regime_from,
+            regime_to,
+            indicators,
+            replicates,
+            steps,
+            window,
+            workers,
+            group_delivery,
+            count,
+        )
     console = Console()
     title = (
         f"{regime_to} - {regime_from}: lever swaps (A={regime_from} with one lever of "
@@ -133,6 +141,37 @@ def swaps(
 
         write_file_atomically(target, lambda tmp: table.to_csv(tmp, index=False), overwrite)
         typer.echo(f"wrote {target}")
+
+
+def _run(
+    loaded: Any,
+    regime_from: str,
+    regime_to: str,
+    indicators: list[str],
+    replicates: int | None,
+    steps: int,
+    window: int,
+    workers: int,
+    group_delivery: bool,
+    on_done: Callable[[Any], None],
+) -> pd.DataFrame:
+    """Run the swaps of ``loaded`` (an ExperimentConfig) with the command's options."""
+    from experiments.executors import default_workers
+    from experiments.lever_swaps import lever_swaps
+
+    return lever_swaps(
+        loaded,
+        regime_from,
+        regime_to,
+        indicators=indicators,
+        replicates=replicates or loaded.run.replicates,
+        root_seed=loaded.run.seed,
+        steps=steps,
+        window=window,
+        workers=workers or default_workers(),
+        group_delivery=True if group_delivery else None,
+        on_done=on_done,
+    )
 
 
 def swap_tables(table: pd.DataFrame, title: str, width: int = 80, top: int = 0) -> list:
