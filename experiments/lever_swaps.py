@@ -97,11 +97,13 @@ def swap_items(
         when swapping one of them alone would make the shares sum above 1.
 
     >>> from sim.levers import REGIME_PRESETS
-    >>> items = swap_items(REGIME_PRESETS["top_down"].model_dump(), REGIME_PRESETS["top_down"].model_dump())
-    >>> items
+    >>> top_down, regulatory = (REGIME_PRESETS[r].model_dump() for r in ("top_down", "regulatory"))
+    >>> "fine" in [item.name for item in swap_items(top_down, regulatory)]  # 5 in both
+    False
+    >>> swap_items(top_down, top_down)
     []
     """
-    differing = [name for name in a if not np.isclose(a[name], b[name], rtol=0.0, atol=0.0)]
+    differing = [name for name in a if a[name] != b[name]]
     delivery = [name for name in DELIVERY_LEVERS if name in differing]
     if group_delivery is None:
         group_delivery = any(
