@@ -56,11 +56,12 @@ def _register() -> None:
         plot,
         reference,
         run,
+        swaps,
         sweep,
         validate,
     )
 
-    for module in (run, sweep, analyze, export, reference, dashboard, plot, validate, bench):
+    for module in (run, sweep, swaps, analyze, export, reference, dashboard, plot, validate, bench):
         module.register(app)
 
 
