@@ -247,7 +247,7 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
         reward_key,
         conditioning,
     )
-    game = model.phase_cache.get("public_goods_game")
+    game = model.derived.public_goods_game
     if game is None or game.key != key:
         social = model.social
         cit = model.citizens
@@ -260,7 +260,7 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
             norm = conditioning * gamma * k1  # the largest norm payoff of each citizen
             highest = highest + norm
         game = _Game(key, synergy / k1, gamma, gamma * k1 - reward, highest, lowest, norm)
-        model.phase_cache["public_goods_game"] = game
+        model.derived.public_goods_game = game
     return game
 
 
@@ -289,13 +289,13 @@ def update_volunteers(model: GovernanceModel) -> None:
     if not len(orgs):
         return
     # membership never changes during a run; who co-produces does
-    membership = model.phase_cache.get("membership")
+    membership = model.derived.membership
     if membership is None or membership[0] is not cit.social_org:
         member = np.flatnonzero(cit.social_org >= 0)
         org = cit.social_org[member]
         members = np.bincount(org, minlength=len(orgs))
         membership = (cit.social_org, member, org, members)
-        model.phase_cache["membership"] = membership
+        model.derived.membership = membership
     _, member, org, members = membership
     orgs.members[:] = members
     orgs.volunteers[:] = np.bincount(org, weights=cit.cooperate[member], minlength=len(orgs))

@@ -301,10 +301,10 @@ def citizen_need_tables(
     step. A zero need has log ``-inf``: that domain then counts as met, with weight 0.
     """
     need = model.citizens.need
-    tables = model.phase_cache.get("citizen_need")
+    tables = model.derived.citizen_need
     if tables is None or tables[0] is not need:
         with np.errstate(divide="ignore"):
             log_need = np.log(need)
         tables = (need, np.empty_like(need), row_sum(need), log_need)
-        model.phase_cache["citizen_need"] = tables
+        model.derived.citizen_need = tables
     return tables
