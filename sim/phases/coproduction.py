@@ -39,6 +39,16 @@ neighbours. It applies only while the trust phase is switched on; with it off, o
 ``kappa = 0``, the game is exactly Santos et al.'s. The imitation span ``M_xy`` then
 uses ``highest + kappa gamma (k + 1)``, an upper bound of the payoff with the norm
 term.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.cooperate``, ``citizens.jurisdiction``, ``citizens.payoff``,
+``citizens.social_org``, ``citizens.trust``, ``derived``,
+``governments.n_jurisdictions``, ``ledger``, ``levers``, ``params.coproduction``,
+``social``, ``social_orgs.members``, ``social_orgs.volunteers``;
+
+writes ``citizens.cooperate``, ``citizens.payoff``, ``social_orgs.members``,
+``social_orgs.volunteers``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -55,12 +65,37 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = [
+    "READS",
+    "WRITES",
     "contribution_per_game",
     "coproduce",
     "imitate",
     "payoff_bounds",
     "public_goods_payoffs",
 ]
+
+READS: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.jurisdiction",
+    "citizens.payoff",
+    "citizens.social_org",
+    "citizens.trust",
+    "derived",
+    "governments.n_jurisdictions",
+    "ledger",
+    "levers",
+    "params.coproduction",
+    "social",
+    "social_orgs.members",
+    "social_orgs.volunteers",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.payoff",
+    "social_orgs.members",
+    "social_orgs.volunteers",
+    "ledger",
+)
 
 
 def contribution_per_game(degree: np.ndarray, cost: float, cost_rule: str) -> np.ndarray:
