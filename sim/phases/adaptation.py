@@ -40,8 +40,8 @@ State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contra
 
 reads ``citizens.complained``, ``citizens.complaint_pollution``, ``citizens.harm``,
 ``citizens.jurisdiction``, ``domain_index``, ``enterprises.fine_paid``,
-``enterprises.jurisdiction``, ``enterprises.profit``, ``governments.domain_tilt``,
-``governments.enforcement_effort``, ``governments.money``,
+``enterprises.jurisdiction``, ``enterprises.profit``, ``enterprises.violating``,
+``governments.domain_tilt``, ``governments.enforcement_effort``, ``governments.money``,
 ``governments.n_jurisdictions``, ``governments.perceived_local``,
 ``governments.pollution_complaint_rate``, ``governments.population``,
 ``governments.service_complaint_rate``, ``ledger``, ``levers``, ``params.adaptation``;
@@ -74,6 +74,7 @@ READS: tuple[str, ...] = (
     "enterprises.fine_paid",
     "enterprises.jurisdiction",
     "enterprises.profit",
+    "enterprises.violating",
     "governments.domain_tilt",
     "governments.enforcement_effort",
     "governments.money",

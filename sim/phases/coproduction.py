@@ -45,7 +45,8 @@ State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contra
 reads ``citizens.cooperate``, ``citizens.jurisdiction``, ``citizens.payoff``,
 ``citizens.social_org``, ``citizens.trust``, ``derived``,
 ``governments.n_jurisdictions``, ``ledger``, ``levers``, ``params.coproduction``,
-``social``, ``social_orgs.members``, ``social_orgs.volunteers``;
+``social``, ``social_orgs.jurisdiction``, ``social_orgs.members``,
+``social_orgs.volunteers``;
 
 writes ``citizens.cooperate``, ``citizens.payoff``, ``social_orgs.members``,
 ``social_orgs.volunteers``, ``ledger``.
@@ -86,6 +87,7 @@ READS: tuple[str, ...] = (
     "levers",
     "params.coproduction",
     "social",
+    "social_orgs.jurisdiction",
     "social_orgs.members",
     "social_orgs.volunteers",
 )

@@ -70,10 +70,11 @@ platforms are discussed by Dunleavy et al. 2006, *Digital Era Governance*).
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``governments.complaint_rate``, ``governments.demand_factor``,
-``governments.demand_history``, ``governments.need_drift``,
-``governments.perceived_central``, ``governments.perceived_local``,
-``governments.platform_capability``, ``governments.population``, ``jurisdiction_need``,
-``ledger``, ``levers``, ``params.information``;
+``governments.demand_history``, ``governments.demand_multiplier``,
+``governments.need_drift``, ``governments.perceived_central``,
+``governments.perceived_local``, ``governments.platform_capability``,
+``governments.population``, ``jurisdiction_need``, ``ledger``, ``levers``,
+``params.information``;
 
 writes ``governments.perceived_local``, ``governments.perceived_central``,
 ``governments.need_drift``, ``governments.demand_history``,
@@ -110,6 +111,7 @@ READS: tuple[str, ...] = (
     "governments.complaint_rate",
     "governments.demand_factor",
     "governments.demand_history",
+    "governments.demand_multiplier",
     "governments.need_drift",
     "governments.perceived_central",
     "governments.perceived_local",

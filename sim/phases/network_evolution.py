@@ -16,10 +16,11 @@ procurement) and the inter-governmental cooperation lever between governments.
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.jurisdiction``, ``citizens.satisfaction``, ``enterprises.violating``,
-``governments.central``, ``governments.mean_satisfaction``, ``governments.performing``,
-``governments.population``, ``levers``, ``org_ties.active``, ``org_ties.government``,
-``org_ties.kind``, ``org_ties.partner``, ``org_ties.weight``,
-``params.network_evolution``, ``social_orgs.funding``;
+``governments.central``, ``governments.mean_satisfaction``,
+``governments.n_jurisdictions``, ``governments.performing``, ``governments.population``,
+``levers``, ``org_ties.active``, ``org_ties.government``, ``org_ties.kind``,
+``org_ties.partner``, ``org_ties.weight``, ``params.network_evolution``,
+``social_orgs.funding``;
 
 writes ``org_ties.active``, ``org_ties.weight``, ``governments.mean_satisfaction``,
 ``governments.performing``.
@@ -45,6 +46,7 @@ READS: tuple[str, ...] = (
     "enterprises.violating",
     "governments.central",
     "governments.mean_satisfaction",
+    "governments.n_jurisdictions",
     "governments.performing",
     "governments.population",
     "levers",
