@@ -49,10 +49,11 @@ class DerivedStructure:
         for (:mod:`sim.phases.coproduction`); built from memberships and the graph.
     org_tie_incidence
         ``(ties.partner, ties.kind, node x tie incidence matrix)``
-        (:func:`sim.org_indicators`); rebuilt when the candidate ties are replaced.
+        (:mod:`sim.org_indicators`); rebuilt when the candidate ties are replaced.
     network_metrics
         ``((active, weight) copies, metrics)``: the organisational network's
-        clustering and betweenness, carried forward while the ties are unchanged.
+        clustering and betweenness, carried forward while the ties are unchanged
+        (:func:`sim.org_indicators.org_network_metrics`).
     indicator_inputs
         ``(sizes, layout)`` of the packed per-step indicator inputs
         (:func:`sim.jurisdiction_indicators.input_layout`).
