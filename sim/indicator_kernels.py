@@ -4,7 +4,7 @@ Two indicators would otherwise dominate the cost of recording a step: the Gini
 coefficient of satisfaction, which needs the citizens in order of satisfaction,
 and the service match, a sum over every citizen and domain. Both are computed
 exactly (to floating-point rounding) from state kept between steps in
-``model.phase_cache``. The satisfaction ranking is checked against the current
+``model.derived`` (:class:`sim.derived.DerivedStructure`). The satisfaction ranking is checked against the current
 satisfaction every time; the sorted needs are rebuilt when
 :mod:`sim.structure` finds the needs or jurisdictions edited.
 """
@@ -73,7 +73,7 @@ def satisfaction_ranking(model: GovernanceModel) -> SatisfactionRanking:
     """
     satisfaction = model.citizens.satisfaction
     n = satisfaction.size
-    ranking = model.phase_cache.get("satisfaction_ranking")
+    ranking = model.derived.satisfaction_ranking
     if ranking is None or ranking.order.size != n:
         ranking = SatisfactionRanking(np.arange(n), np.full(n, np.nan), np.arange(1.0, n + 1.0))
     nearly_sorted = satisfaction[ranking.order]
@@ -81,7 +81,7 @@ def satisfaction_ranking(model: GovernanceModel) -> SatisfactionRanking:
         return ranking
     fix = np.argsort(nearly_sorted, kind="stable")
     ranking = SatisfactionRanking(ranking.order[fix], nearly_sorted[fix], ranking.ranks)
-    model.phase_cache["satisfaction_ranking"] = ranking
+    model.derived.satisfaction_ranking = ranking
     return ranking
 
 
@@ -93,7 +93,7 @@ def satisfaction_gini(model: GovernanceModel) -> float:
     ``metrics.inequality_every`` (and at the first computation) and carried
     forward in between, as the organisational network metrics are.
     """
-    last = model.phase_cache.get("satisfaction_ranking")
+    last = model.derived.satisfaction_ranking
     every = model.params.metrics.inequality_every
     if last is not None and last.gini is not None and model.steps % every != 0:
         return last.gini
@@ -126,7 +126,7 @@ def need_index(model: GovernanceModel) -> NeedIndex:
 
     :func:`sim.structure.refresh_structure` drops it when needs or jurisdictions change.
     """
-    index = model.phase_cache.get("need_index")
+    index = model.derived.need_index
     if index is not None:
         return index
     cit = model.citizens
@@ -152,7 +152,7 @@ def need_index(model: GovernanceModel) -> NeedIndex:
         cell_start=cell_start.reshape(n_domains, n_jurisdictions).T,
         cell_end=(cell_start + cell_size).reshape(n_domains, n_jurisdictions).T,
     )
-    model.phase_cache["need_index"] = index
+    model.derived.need_index = index
     return index
 
 

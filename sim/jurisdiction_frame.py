@@ -108,14 +108,14 @@ def _citizen_sums(model: GovernanceModel, where: np.ndarray, n_j: int) -> np.nda
     """
     cit = model.citizens
     n = where.size
-    cached = model.phase_cache.get("jurisdiction_members")
+    cached = model.derived.jurisdiction_members
     if cached is None or cached[0] is not where:
         members = None
         if n * n_j <= _DENSE_LIMIT:
             members = np.zeros((n_j, n))
             members[where, np.arange(n)] = 1.0
         cached = (where, members, np.empty((len(_CITIZEN_MEANS), n)))
-        model.phase_cache["jurisdiction_members"] = cached
+        model.derived.jurisdiction_members = cached
     _, members, block = cached
     if members is None:
         sums = np.empty((len(_CITIZEN_MEANS), n_j))

@@ -88,10 +88,10 @@ class InputLayout:
 
 
 def input_layout(model: GovernanceModel) -> InputLayout:
-    """The packed-row layout for this model's sizes (built once, kept in the phase cache)."""
+    """The packed-row layout for this model's sizes (built once, kept in ``model.derived``)."""
     gov = model.governments
     shape = (gov.n_jurisdictions, gov.n_domains, len(gov), model.org_ties.kind.size)
-    layout = model.phase_cache.get("indicator_inputs")
+    layout = model.derived.indicator_inputs
     if layout is not None and layout[0] == shape:
         return layout[1]
     j, d, g, k = shape
@@ -105,7 +105,7 @@ def input_layout(model: GovernanceModel) -> InputLayout:
         slices[name] = slice(start, start + size)
         start += size
     layout = InputLayout(shapes, slices)
-    model.phase_cache["indicator_inputs"] = (shape, layout)
+    model.derived.indicator_inputs = (shape, layout)
     return layout
 
 

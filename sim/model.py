@@ -17,6 +17,7 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
+from sim.derived import DerivedStructure
 from sim.events import Event, apply_event, apply_settings, check_events
 from sim.indicators import (
     IndicatorCollector,
@@ -122,7 +123,8 @@ class GovernanceModel(mesa.Model):
         self.levers: Levers = self.params.resolved_levers()
         # the levers in force in each jurisdiction (pilot scope); rebuilt with model.levers
         self.lever_table: LeverTable = LeverTable.build(self.params)
-        self.phase_cache: dict[str, Any] = {}
+        # tables derived from the state, built lazily (see sim/derived.py)
+        self.derived: DerivedStructure = DerivedStructure()
         self._org_ties_dirty = False
         self._graph: nx.Graph | None = None
         self._grid: Network | None = None

@@ -106,7 +106,7 @@ def org_structure_of_rows(
     """
     ties = model.org_ties
     n_org = len(model.enterprises) + len(model.social_orgs) + model.governments.n_jurisdictions
-    cached = model.phase_cache.get("org_tie_incidence")
+    cached = model.derived.org_tie_incidence
     if cached is None or cached[0] is not ties.partner or cached[1] is not ties.kind:
         n_ties = ties.kind.size
         government = len(model.enterprises) + len(model.social_orgs) + ties.government
@@ -117,7 +117,7 @@ def org_structure_of_rows(
             (np.ones(ends.size), (ends, tie)), shape=(n_org, n_ties), dtype=np.float64
         )
         cached = (ties.partner, ties.kind, incidence)
-        model.phase_cache["org_tie_incidence"] = cached
+        model.derived.org_tie_incidence = cached
     # T x nodes, each row contiguous so that its sums run as for a single state
     strength = np.ascontiguousarray((cached[2] @ weight.T).T)
     n_ties = np.asarray(active_ties, dtype=np.float64)
@@ -134,11 +134,11 @@ def org_network_metrics(model: GovernanceModel) -> dict[str, float]:
     ``k`` is ``metrics.network_metrics_every``; in between, and while the ties are
     unchanged (same inputs, same numbers), the last values are carried forward.
     """
-    cached = model.phase_cache.get("network_metrics")
+    cached = model.derived.network_metrics
     every = model.params.metrics.network_metrics_every
     if cached is None or (model.steps % every == 0 and _ties_changed(model, cached[0])):
         cached = (_tie_state(model), _network_metrics(model))
-        model.phase_cache["network_metrics"] = cached
+        model.derived.network_metrics = cached
     return cached[1]
 
 

@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CitizenStructure", "jurisdiction_need_shares", "refresh_structure", "track_structure"]
 
-# phase_cache entries derived from the citizens' structure
-_DERIVED = ("citizen_need", "need_index", "membership", "public_goods_game")
-
-
 _STRUCTURE = ("need", "jurisdiction", "social_org")
 
 
@@ -60,7 +56,7 @@ def track_structure(model: GovernanceModel) -> None:
             array.flags.writeable = False
             setattr(cit, name, array)
         arrays.append(array)
-    model.phase_cache["citizen_structure"] = CitizenStructure(
+    model.derived.citizen_structure = CitizenStructure(
         tuple(arrays), tuple(array.copy() for array in arrays)
     )
 
@@ -75,7 +71,7 @@ def refresh_structure(model: GovernanceModel) -> bool:
     naming the array and the allowed values.
     """
     cit = model.citizens
-    last: CitizenStructure | None = model.phase_cache.get("citizen_structure")
+    last: CitizenStructure | None = model.derived.citizen_structure
     if last is not None and all(
         getattr(cit, name) is array and (not array.flags.writeable or np.array_equal(array, values))
         for name, array, values in zip(_STRUCTURE, last.arrays, last.values, strict=True)
@@ -90,8 +86,7 @@ def refresh_structure(model: GovernanceModel) -> bool:
     model.jurisdiction_need[:] = jurisdiction_need_shares(
         cit.jurisdiction, cit.need, gov.n_jurisdictions
     )
-    for key in _DERIVED:
-        model.phase_cache.pop(key, None)
+    model.derived.clear_citizen_structure()
     track_structure(model)
     return True
 

@@ -35,6 +35,19 @@ citizen's grievance is attributed to pollution in the proportion of harm in its
 two sources of dissatisfaction, harm ``h_i`` and unmet service need
 ``1 - coverage_i`` (an assumption; phase 8 records no cause). Complaints about
 services move the service budget instead (:mod:`sim.phases.budget`).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.complained``, ``citizens.complaint_pollution``, ``citizens.harm``,
+``citizens.jurisdiction``, ``domain_index``, ``enterprises.fine_paid``,
+``enterprises.jurisdiction``, ``enterprises.profit``, ``enterprises.violating``,
+``governments.domain_tilt``, ``governments.enforcement_effort``, ``governments.money``,
+``governments.n_jurisdictions``, ``governments.perceived_local``,
+``governments.pollution_complaint_rate``, ``governments.population``,
+``governments.service_complaint_rate``, ``ledger``, ``levers``, ``params.adaptation``;
+
+writes ``governments.enforcement_effort``, ``governments.domain_tilt``,
+``governments.pollution_complaint_rate``, ``governments.service_complaint_rate``.
 """
 
 from __future__ import annotations
@@ -50,7 +63,36 @@ from sim.phases.compliance import violation_rates
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["adapt", "complaints_by_cause", "evaluation_weights"]
+__all__ = ["READS", "WRITES", "adapt", "complaints_by_cause", "evaluation_weights"]
+
+READS: tuple[str, ...] = (
+    "citizens.complained",
+    "citizens.complaint_pollution",
+    "citizens.harm",
+    "citizens.jurisdiction",
+    "domain_index",
+    "enterprises.fine_paid",
+    "enterprises.jurisdiction",
+    "enterprises.profit",
+    "enterprises.violating",
+    "governments.domain_tilt",
+    "governments.enforcement_effort",
+    "governments.money",
+    "governments.n_jurisdictions",
+    "governments.perceived_local",
+    "governments.pollution_complaint_rate",
+    "governments.population",
+    "governments.service_complaint_rate",
+    "ledger",
+    "levers",
+    "params.adaptation",
+)
+WRITES: tuple[str, ...] = (
+    "governments.enforcement_effort",
+    "governments.domain_tilt",
+    "governments.pollution_complaint_rate",
+    "governments.service_complaint_rate",
+)
 
 
 def evaluation_weights(

@@ -20,6 +20,26 @@ maximise it are proportional to need, so allocation is proportional to
 
 ``kappa_j = cooperation_lever * sum_k w_jk / (J - 1)``: the mean weight of j's
 cooperation ties over all J - 1 possible partners (a missing tie counts as 0).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.cooperate``, ``citizens.income``, ``citizens.jurisdiction``,
+``citizens.tax_compliance``, ``enterprises.contract_revenue``,
+``enterprises.jurisdiction``, ``enterprises.profit``, ``enterprises.violating``,
+``enterprises.violation_gain``, ``governments.budget_shortfall``,
+``governments.central``, ``governments.central_money``,
+``governments.demand_multiplier``, ``governments.domain_tilt``,
+``governments.enforcement_effort``, ``governments.money``,
+``governments.n_jurisdictions``, ``governments.output``,
+``governments.perceived_central``, ``governments.perceived_local``,
+``governments.population``, ``governments.revenue_multiplier``,
+``governments.service_budget``, ``governments.service_complaint_rate``,
+``jurisdiction_need``, ``ledger``, ``levers``, ``org_ties.active``,
+``org_ties.government``, ``org_ties.kind``, ``org_ties.of_kind``, ``org_ties.partner``,
+``org_ties.weight``, ``spillover``;
+
+writes ``governments.money``, ``governments.service_budget``,
+``governments.budget_shortfall``, ``governments.central_money``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -34,7 +54,51 @@ from sim.phases.budget import committed_spending, set_budgets
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["allocate_budgets", "committed_spending", "cooperation_strength"]
+__all__ = ["READS", "WRITES", "allocate_budgets", "committed_spending", "cooperation_strength"]
+
+READS: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.income",
+    "citizens.jurisdiction",
+    "citizens.tax_compliance",
+    "enterprises.contract_revenue",
+    "enterprises.jurisdiction",
+    "enterprises.profit",
+    "enterprises.violating",
+    "enterprises.violation_gain",
+    "governments.budget_shortfall",
+    "governments.central",
+    "governments.central_money",
+    "governments.demand_multiplier",
+    "governments.domain_tilt",
+    "governments.enforcement_effort",
+    "governments.money",
+    "governments.n_jurisdictions",
+    "governments.output",
+    "governments.perceived_central",
+    "governments.perceived_local",
+    "governments.population",
+    "governments.revenue_multiplier",
+    "governments.service_budget",
+    "governments.service_complaint_rate",
+    "jurisdiction_need",
+    "ledger",
+    "levers",
+    "org_ties.active",
+    "org_ties.government",
+    "org_ties.kind",
+    "org_ties.of_kind",
+    "org_ties.partner",
+    "org_ties.weight",
+    "spillover",
+)
+WRITES: tuple[str, ...] = (
+    "governments.money",
+    "governments.service_budget",
+    "governments.budget_shortfall",
+    "governments.central_money",
+    "ledger",
+)
 
 
 def cooperation_strength(model: GovernanceModel) -> np.ndarray:

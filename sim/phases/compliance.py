@@ -18,6 +18,19 @@ Violations harm linked citizens (customers, neighbours) and, through pollution
 that spills across borders, every citizen of the jurisdiction:
 
     h_i = h_v * violate_{e(i)} + h_s * ((1 - s_env) v_j + s_env mean_{k != j} v_k)
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.enterprise``, ``citizens.harm``, ``citizens.jurisdiction``,
+``enterprises.contract_revenue``, ``enterprises.fine_paid``,
+``enterprises.jurisdiction``, ``enterprises.profit``, ``enterprises.reputation``,
+``enterprises.subsidy_received``, ``enterprises.violating``,
+``enterprises.violation_gain``, ``governments.enforcement_effort``,
+``governments.n_jurisdictions``, ``ledger``, ``levers``, ``params.compliance``;
+
+writes ``enterprises.reputation``, ``enterprises.profit``, ``enterprises.fine_paid``,
+``enterprises.subsidy_received``, ``enterprises.violating``, ``citizens.harm``,
+``ledger``.
 """
 
 from __future__ import annotations
@@ -32,7 +45,35 @@ from sim.state import split_by_level
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["comply", "deterrence", "inspection_probabilities", "violation_rates"]
+__all__ = ["READS", "WRITES", "comply", "deterrence", "inspection_probabilities", "violation_rates"]
+
+READS: tuple[str, ...] = (
+    "citizens.enterprise",
+    "citizens.harm",
+    "citizens.jurisdiction",
+    "enterprises.contract_revenue",
+    "enterprises.fine_paid",
+    "enterprises.jurisdiction",
+    "enterprises.profit",
+    "enterprises.reputation",
+    "enterprises.subsidy_received",
+    "enterprises.violating",
+    "enterprises.violation_gain",
+    "governments.enforcement_effort",
+    "governments.n_jurisdictions",
+    "ledger",
+    "levers",
+    "params.compliance",
+)
+WRITES: tuple[str, ...] = (
+    "enterprises.reputation",
+    "enterprises.profit",
+    "enterprises.fine_paid",
+    "enterprises.subsidy_received",
+    "enterprises.violating",
+    "citizens.harm",
+    "ledger",
+)
 
 
 def inspection_probabilities(model: GovernanceModel) -> np.ndarray:

@@ -39,6 +39,17 @@ neighbours. It applies only while the trust phase is switched on; with it off, o
 ``kappa = 0``, the game is exactly Santos et al.'s. The imitation span ``M_xy`` then
 uses ``highest + kappa gamma (k + 1)``, an upper bound of the payoff with the norm
 term.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.cooperate``, ``citizens.jurisdiction``, ``citizens.payoff``,
+``citizens.social_org``, ``citizens.trust``, ``derived``,
+``governments.n_jurisdictions``, ``ledger``, ``levers``, ``params.coproduction``,
+``social``, ``social_orgs.jurisdiction``, ``social_orgs.members``,
+``social_orgs.volunteers``;
+
+writes ``citizens.cooperate``, ``citizens.payoff``, ``social_orgs.members``,
+``social_orgs.volunteers``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -55,12 +66,38 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = [
+    "READS",
+    "WRITES",
     "contribution_per_game",
     "coproduce",
     "imitate",
     "payoff_bounds",
     "public_goods_payoffs",
 ]
+
+READS: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.jurisdiction",
+    "citizens.payoff",
+    "citizens.social_org",
+    "citizens.trust",
+    "derived",
+    "governments.n_jurisdictions",
+    "ledger",
+    "levers",
+    "params.coproduction",
+    "social",
+    "social_orgs.jurisdiction",
+    "social_orgs.members",
+    "social_orgs.volunteers",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.payoff",
+    "social_orgs.members",
+    "social_orgs.volunteers",
+    "ledger",
+)
 
 
 def contribution_per_game(degree: np.ndarray, cost: float, cost_rule: str) -> np.ndarray:
@@ -247,7 +284,7 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
         reward_key,
         conditioning,
     )
-    game = model.phase_cache.get("public_goods_game")
+    game = model.derived.public_goods_game
     if game is None or game.key != key:
         social = model.social
         cit = model.citizens
@@ -260,7 +297,7 @@ def _game(model: GovernanceModel, reward: float | np.ndarray) -> _Game:
             norm = conditioning * gamma * k1  # the largest norm payoff of each citizen
             highest = highest + norm
         game = _Game(key, synergy / k1, gamma, gamma * k1 - reward, highest, lowest, norm)
-        model.phase_cache["public_goods_game"] = game
+        model.derived.public_goods_game = game
     return game
 
 
@@ -289,13 +326,13 @@ def update_volunteers(model: GovernanceModel) -> None:
     if not len(orgs):
         return
     # membership never changes during a run; who co-produces does
-    membership = model.phase_cache.get("membership")
+    membership = model.derived.membership
     if membership is None or membership[0] is not cit.social_org:
         member = np.flatnonzero(cit.social_org >= 0)
         org = cit.social_org[member]
         members = np.bincount(org, minlength=len(orgs))
         membership = (cit.social_org, member, org, members)
-        model.phase_cache["membership"] = membership
+        model.derived.membership = membership
     _, member, org, members = membership
     orgs.members[:] = members
     orgs.volunteers[:] = np.bincount(org, weights=cit.cooperate[member], minlength=len(orgs))

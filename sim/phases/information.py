@@ -66,6 +66,19 @@ capability in force when the run starts counts as built). Both are co-financed
 by the two levels in proportion to the revenue they hold. Cheaper, faster
 information is bought, not free (assumption; the costs of e-government
 platforms are discussed by Dunleavy et al. 2006, *Digital Era Governance*).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``governments.complaint_rate``, ``governments.demand_factor``,
+``governments.demand_history``, ``governments.demand_multiplier``,
+``governments.need_drift``, ``governments.perceived_central``,
+``governments.perceived_local``, ``governments.platform_capability``,
+``governments.population``, ``jurisdiction_need``, ``ledger``, ``levers``,
+``params.information``;
+
+writes ``governments.perceived_local``, ``governments.perceived_central``,
+``governments.need_drift``, ``governments.demand_history``,
+``governments.platform_capability``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -81,6 +94,8 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = [
+    "READS",
+    "WRITES",
     "delayed_demand",
     "drift_needs",
     "filter_gain",
@@ -91,6 +106,30 @@ __all__ = [
     "true_demand",
     "update_perceived_demand",
 ]
+
+READS: tuple[str, ...] = (
+    "governments.complaint_rate",
+    "governments.demand_factor",
+    "governments.demand_history",
+    "governments.demand_multiplier",
+    "governments.need_drift",
+    "governments.perceived_central",
+    "governments.perceived_local",
+    "governments.platform_capability",
+    "governments.population",
+    "jurisdiction_need",
+    "ledger",
+    "levers",
+    "params.information",
+)
+WRITES: tuple[str, ...] = (
+    "governments.perceived_local",
+    "governments.perceived_central",
+    "governments.need_drift",
+    "governments.demand_history",
+    "governments.platform_capability",
+    "ledger",
+)
 
 
 def true_demand(model: GovernanceModel) -> np.ndarray:

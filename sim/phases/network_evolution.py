@@ -12,6 +12,18 @@ ties lighter than ``removal_threshold`` are cut. A missing candidate tie forms
 with probability ``formation_rate * openness`` per step, openness being
 transparency for ties with enterprises and social organisations (open
 procurement) and the inter-governmental cooperation lever between governments.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.jurisdiction``, ``citizens.satisfaction``, ``enterprises.violating``,
+``governments.central``, ``governments.mean_satisfaction``,
+``governments.n_jurisdictions``, ``governments.performing``, ``governments.population``,
+``levers``, ``org_ties.active``, ``org_ties.government``, ``org_ties.kind``,
+``org_ties.partner``, ``org_ties.weight``, ``params.network_evolution``,
+``social_orgs.funding``;
+
+writes ``org_ties.active``, ``org_ties.weight``, ``governments.mean_satisfaction``,
+``governments.performing``.
 """
 
 from __future__ import annotations
@@ -26,7 +38,32 @@ from sim.network import OrgTies
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["evolve_ties", "government_performance", "tie_success"]
+__all__ = ["READS", "WRITES", "evolve_ties", "government_performance", "tie_success"]
+
+READS: tuple[str, ...] = (
+    "citizens.jurisdiction",
+    "citizens.satisfaction",
+    "enterprises.violating",
+    "governments.central",
+    "governments.mean_satisfaction",
+    "governments.n_jurisdictions",
+    "governments.performing",
+    "governments.population",
+    "levers",
+    "org_ties.active",
+    "org_ties.government",
+    "org_ties.kind",
+    "org_ties.partner",
+    "org_ties.weight",
+    "params.network_evolution",
+    "social_orgs.funding",
+)
+WRITES: tuple[str, ...] = (
+    "org_ties.active",
+    "org_ties.weight",
+    "governments.mean_satisfaction",
+    "governments.performing",
+)
 
 
 def government_performance(model: GovernanceModel) -> None:

@@ -10,6 +10,14 @@ the rest, which it redistributes per capita through its allocation (phase 3):
 
 ``m_j`` is the revenue multiplier that revenue shocks change; ``d_i`` the share of
 income citizen ``i`` declares (1 unless phase 7's tax compliance lowers it).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.income``, ``citizens.jurisdiction``, ``citizens.tax_compliance``,
+``enterprises.jurisdiction``, ``enterprises.profit``, ``governments.n_jurisdictions``,
+``governments.revenue_multiplier``, ``ledger``;
+
+writes ``ledger``.
 """
 
 from __future__ import annotations
@@ -24,7 +32,19 @@ from sim.state import split_by_level
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["collect_revenue"]
+__all__ = ["READS", "WRITES", "collect_revenue"]
+
+READS: tuple[str, ...] = (
+    "citizens.income",
+    "citizens.jurisdiction",
+    "citizens.tax_compliance",
+    "enterprises.jurisdiction",
+    "enterprises.profit",
+    "governments.n_jurisdictions",
+    "governments.revenue_multiplier",
+    "ledger",
+)
+WRITES: tuple[str, ...] = ("ledger",)
 
 
 def collect_revenue(model: GovernanceModel) -> None:

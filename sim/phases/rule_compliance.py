@@ -31,6 +31,15 @@ its local government. Inspections cost ``inspection_cost`` each
 (``monitoring * N_j`` a step) and rewards are paid to every complier; both are
 shared between the levels. The phase reads no lever: the rule's monitoring, fine
 and reward are its own parameters, which events set.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.cooperate``, ``citizens.habit``, ``citizens.income``,
+``citizens.jurisdiction``, ``citizens.rule_complying``, ``citizens.trust``,
+``governments.n_jurisdictions``, ``governments.population``, ``ledger``,
+``params.rule_compliance``, ``social``;
+
+writes ``citizens.rule_complying``, ``citizens.habit``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -44,7 +53,26 @@ from sim.aggregate import by_jurisdiction
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["detection_probability", "follow_rule"]
+__all__ = ["READS", "WRITES", "detection_probability", "follow_rule"]
+
+READS: tuple[str, ...] = (
+    "citizens.cooperate",
+    "citizens.habit",
+    "citizens.income",
+    "citizens.jurisdiction",
+    "citizens.rule_complying",
+    "citizens.trust",
+    "governments.n_jurisdictions",
+    "governments.population",
+    "ledger",
+    "params.rule_compliance",
+    "social",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.rule_complying",
+    "citizens.habit",
+    "ledger",
+)
 
 
 def detection_probability(

@@ -77,6 +77,28 @@ mix that does not match needs costs at any budget. Service utility is
     u_i = sum_d n_id M_jd log(max(x_eff_jd, 0.001 standard) / standard)
 
 (the floors keep the logs finite where a domain gets nothing).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.coverage``, ``citizens.jurisdiction``, ``citizens.need``,
+``citizens.service_utility``, ``derived``, ``enterprises.capacity``,
+``enterprises.contract_revenue``, ``enterprises.jurisdiction``,
+``enterprises.violating``, ``governments.bidders``, ``governments.central_money``,
+``governments.demand_factor``, ``governments.demand_multiplier``, ``governments.money``,
+``governments.need_drift``, ``governments.nongov_output``, ``governments.output``,
+``governments.population``, ``governments.provision``, ``governments.service_budget``,
+``governments.shaded_output``, ``governments.social_org_output``, ``ledger``,
+``levers``, ``org_ties.active``, ``org_ties.government``, ``org_ties.kind``,
+``org_ties.of_kind``, ``org_ties.partner``, ``org_ties.weight``, ``params.services``,
+``social_orgs.capacity``, ``social_orgs.domain``, ``social_orgs.funding``,
+``social_orgs.jurisdiction``, ``social_orgs.members``, ``social_orgs.output``,
+``social_orgs.volunteers``, ``spillover``;
+
+writes ``citizens.coverage``, ``citizens.service_utility``,
+``enterprises.contract_revenue``, ``social_orgs.capacity``, ``social_orgs.funding``,
+``social_orgs.output``, ``governments.output``, ``governments.nongov_output``,
+``governments.provision``, ``governments.social_org_output``,
+``governments.shaded_output``, ``governments.bidders``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -93,6 +115,8 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = [
+    "READS",
+    "WRITES",
     "citizen_need_tables",
     "contract_price",
     "deliver_services",
@@ -100,6 +124,63 @@ __all__ = [
     "score_citizens",
     "usable_money",
 ]
+
+READS: tuple[str, ...] = (
+    "citizens.coverage",
+    "citizens.jurisdiction",
+    "citizens.need",
+    "citizens.service_utility",
+    "derived",
+    "enterprises.capacity",
+    "enterprises.contract_revenue",
+    "enterprises.jurisdiction",
+    "enterprises.violating",
+    "governments.bidders",
+    "governments.central_money",
+    "governments.demand_factor",
+    "governments.demand_multiplier",
+    "governments.money",
+    "governments.need_drift",
+    "governments.nongov_output",
+    "governments.output",
+    "governments.population",
+    "governments.provision",
+    "governments.service_budget",
+    "governments.shaded_output",
+    "governments.social_org_output",
+    "ledger",
+    "levers",
+    "org_ties.active",
+    "org_ties.government",
+    "org_ties.kind",
+    "org_ties.of_kind",
+    "org_ties.partner",
+    "org_ties.weight",
+    "params.services",
+    "social_orgs.capacity",
+    "social_orgs.domain",
+    "social_orgs.funding",
+    "social_orgs.jurisdiction",
+    "social_orgs.members",
+    "social_orgs.output",
+    "social_orgs.volunteers",
+    "spillover",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.coverage",
+    "citizens.service_utility",
+    "enterprises.contract_revenue",
+    "social_orgs.capacity",
+    "social_orgs.funding",
+    "social_orgs.output",
+    "governments.output",
+    "governments.nongov_output",
+    "governments.provision",
+    "governments.social_org_output",
+    "governments.shaded_output",
+    "governments.bidders",
+    "ledger",
+)
 
 _FLOOR = 1e-3  # provision floor, as a share of the standard, inside the log
 
@@ -301,10 +382,10 @@ def citizen_need_tables(
     step. A zero need has log ``-inf``: that domain then counts as met, with weight 0.
     """
     need = model.citizens.need
-    tables = model.phase_cache.get("citizen_need")
+    tables = model.derived.citizen_need
     if tables is None or tables[0] is not need:
         with np.errstate(divide="ignore"):
             log_need = np.log(need)
         tables = (need, np.empty_like(need), row_sum(need), log_need)
-        model.phase_cache["citizen_need"] = tables
+        model.derived.citizen_need = tables
     return tables

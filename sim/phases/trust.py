@@ -58,6 +58,19 @@ attitudes, and a decision.
 
 Complaints, answers and coercive contacts are those of the previous step's voice
 and unrest phases (which run after this one).
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.answered``, ``citizens.coerced``, ``citizens.complained``,
+``citizens.coverage``, ``citizens.expectation``, ``citizens.harm``,
+``citizens.jurisdiction``, ``citizens.perceived_integrity``, ``citizens.procedural``,
+``citizens.satisfaction``, ``citizens.silenced``, ``citizens.tax_compliance``,
+``citizens.trust``, ``governments.enforcement_effort``, ``governments.money``,
+``governments.output``, ``governments.population``, ``governments.provision``,
+``levers``, ``params.trust``, ``social``;
+
+writes ``citizens.satisfaction``, ``citizens.trust``, ``citizens.expectation``,
+``citizens.perceived_integrity``, ``citizens.procedural``, ``citizens.tax_compliance``.
 """
 
 from __future__ import annotations
@@ -72,6 +85,8 @@ if TYPE_CHECKING:
     from sim.state import CitizenState
 
 __all__ = [
+    "READS",
+    "WRITES",
     "assess",
     "decide_tax_compliance",
     "fairness",
@@ -80,6 +95,38 @@ __all__ = [
     "update_trust",
     "value_for_money",
 ]
+
+READS: tuple[str, ...] = (
+    "citizens.answered",
+    "citizens.coerced",
+    "citizens.complained",
+    "citizens.coverage",
+    "citizens.expectation",
+    "citizens.harm",
+    "citizens.jurisdiction",
+    "citizens.perceived_integrity",
+    "citizens.procedural",
+    "citizens.satisfaction",
+    "citizens.silenced",
+    "citizens.tax_compliance",
+    "citizens.trust",
+    "governments.enforcement_effort",
+    "governments.money",
+    "governments.output",
+    "governments.population",
+    "governments.provision",
+    "levers",
+    "params.trust",
+    "social",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.satisfaction",
+    "citizens.trust",
+    "citizens.expectation",
+    "citizens.perceived_integrity",
+    "citizens.procedural",
+    "citizens.tax_compliance",
+)
 
 
 def initial_beliefs(citizens: CitizenState, params: TrustParams) -> None:

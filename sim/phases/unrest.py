@@ -28,6 +28,15 @@ happens to citizens: besides arrests, police make everyday coercive contacts
 or stopped citizens are ``coerced`` this step, which phase 7 reads as an unfair
 experience (Tyler 2006) in the next step. Police cost money: each jurisdiction
 pays ``police_cost * rho * N_j`` a step (policing), shared between the levels.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.active``, ``citizens.coerced``, ``citizens.hardship``,
+``citizens.jail_term``, ``citizens.jurisdiction``, ``citizens.risk_aversion``,
+``citizens.trust``, ``governments.n_jurisdictions``, ``governments.population``,
+``ledger``, ``levers``, ``params.unrest``, ``social``;
+
+writes ``citizens.active``, ``citizens.jail_term``, ``citizens.coerced``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -39,7 +48,29 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["arrest_probability", "police_density", "unrest"]
+__all__ = ["READS", "WRITES", "arrest_probability", "police_density", "unrest"]
+
+READS: tuple[str, ...] = (
+    "citizens.active",
+    "citizens.coerced",
+    "citizens.hardship",
+    "citizens.jail_term",
+    "citizens.jurisdiction",
+    "citizens.risk_aversion",
+    "citizens.trust",
+    "governments.n_jurisdictions",
+    "governments.population",
+    "ledger",
+    "levers",
+    "params.unrest",
+    "social",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.active",
+    "citizens.jail_term",
+    "citizens.coerced",
+    "ledger",
+)
 
 
 def police_density(

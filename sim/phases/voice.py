@@ -35,6 +35,18 @@ with a probability that rises with dissatisfaction and falls with trust
 An exiting citizen stops co-producing (``cooperate`` false, volunteers recounted);
 imitation (phase 5) may bring it back later. With the co-production phase switched
 off there is nothing to leave: nobody exits and no exit coins are drawn.
+
+State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
+
+reads ``citizens.answered``, ``citizens.complained``, ``citizens.complaint_pollution``,
+``citizens.cooperate``, ``citizens.coverage``, ``citizens.exited``, ``citizens.harm``,
+``citizens.jurisdiction``, ``citizens.satisfaction``, ``citizens.silenced``,
+``citizens.trust``, ``governments.complaint_rate``, ``governments.n_jurisdictions``,
+``governments.population``, ``ledger``, ``levers``, ``params.voice``;
+
+writes ``citizens.complained``, ``citizens.answered``, ``citizens.silenced``,
+``citizens.complaint_pollution``, ``citizens.cooperate``, ``citizens.exited``,
+``governments.complaint_rate``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -50,7 +62,37 @@ if TYPE_CHECKING:
     from sim.model import GovernanceModel
     from sim.state import CitizenState
 
-__all__ = ["answer_probability", "record_complaint_causes", "voice"]
+__all__ = ["READS", "WRITES", "answer_probability", "record_complaint_causes", "voice"]
+
+READS: tuple[str, ...] = (
+    "citizens.answered",
+    "citizens.complained",
+    "citizens.complaint_pollution",
+    "citizens.cooperate",
+    "citizens.coverage",
+    "citizens.exited",
+    "citizens.harm",
+    "citizens.jurisdiction",
+    "citizens.satisfaction",
+    "citizens.silenced",
+    "citizens.trust",
+    "governments.complaint_rate",
+    "governments.n_jurisdictions",
+    "governments.population",
+    "ledger",
+    "levers",
+    "params.voice",
+)
+WRITES: tuple[str, ...] = (
+    "citizens.complained",
+    "citizens.answered",
+    "citizens.silenced",
+    "citizens.complaint_pollution",
+    "citizens.cooperate",
+    "citizens.exited",
+    "governments.complaint_rate",
+    "ledger",
+)
 
 
 def answer_probability(

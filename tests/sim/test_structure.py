@@ -44,7 +44,7 @@ def test_new_needs_reach_phases_and_indicators_from_the_next_step() -> None:
     assert not cit.need.flags.writeable and cit.need[150, 2] < 1.0
     assert model.indicators["service_match"] == pytest.approx(_service_match(model), rel=1e-12)
     assert model.indicator_frame()["service_match"].tolist()[:3] == before  # history kept
-    np.testing.assert_array_equal(model.phase_cache["citizen_need"][2], row_sum(cit.need))
+    np.testing.assert_array_equal(model.derived.citizen_need[2], row_sum(cit.need))
     np.testing.assert_allclose(
         model.jurisdiction_need,
         jurisdiction_need_shares(cit.jurisdiction, cit.need, model.governments.n_jurisdictions),
@@ -76,9 +76,9 @@ def test_an_array_made_writeable_again_is_compared_by_value() -> None:
 def test_a_step_without_edits_rebuilds_nothing() -> None:
     model = _model()
     model.step()
-    index = model.phase_cache["need_index"]
+    index = model.derived.need_index
     model.step()
-    assert model.phase_cache["need_index"] is index
+    assert model.derived.need_index is index
 
 
 @pytest.mark.parametrize(
