@@ -17,13 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from experiments.errors import UserError, nearest, show
 from experiments.sweep.spec import MAX_SWEEP_RUNS, SweepSpec
 from experiments.yaml_input import load_yaml
 from sim.events import Event, check_events
 from sim.params import ModelParams
+from sim.settings import SettingError, assign, block_fields
 from sim.strict import StrictBlock
 
 __all__ = [
@@ -173,6 +174,8 @@ def apply_overrides(
 ) -> dict[str, Any]:
     """Return a deep copy of ``raw`` with dotted keys set (missing blocks created).
 
+    The setter is :func:`sim.settings.assign`, shared with events, model keywords
+    and validation; a mapping given for a block of the schema is merged key by key.
     Keys are checked against the schema afterwards, so a typo is reported with
     the nearest valid name like any other unknown key.
     """
@@ -180,44 +183,11 @@ def apply_overrides(
     for key, value in overrides:
         if not isinstance(key, str):
             raise UserError(f"{where} {show(key)}: keys are dotted names such as model.regime")
-        parts = key.split(".")
-        if not all(part.strip() for part in parts):
-            raise UserError(
-                f"{where} {_short(key)!r}: every part of a dotted key needs a name "
-                "(e.g. model.levers.fine)"
-            )
-        node = data
-        for depth, part in enumerate(parts[:-1]):
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            if not isinstance(child, dict):
-                path = ".".join(parts[: depth + 1])
-                raise UserError(
-                    f"{where} {_short(key)}: {_short(path)} is a value, not a block of keys"
-                )
-            node = child
-        _set(node, parts[-1], value, tuple(parts))
+        try:
+            assign(data, key, value, schema=ExperimentConfig, example="model.levers.fine")
+        except SettingError as error:
+            raise UserError(f"{where} {error}") from None
     return data
-
-
-def _set(node: dict[str, Any], name: str, value: Any, loc: tuple[str, ...]) -> None:
-    """``node[name] = value``, merging a mapping into a block of the schema key by key.
-
-    So a variant ``{model: {regime: service}}`` changes the regime and keeps the
-    rest of the model block, as ``{model.regime: service}`` does; a mapping that is
-    itself a value (``services.spillover``) is replaced.
-    """
-    existing = node.get(name)
-    if (
-        isinstance(value, Mapping)
-        and isinstance(existing, dict)
-        and _fields_at(ExperimentConfig, loc)
-    ):
-        for key, item in value.items():
-            _set(existing, key, item, (*loc, str(key)))
-        return
-    node[name] = copy.deepcopy(value)
 
 
 def _validate(raw: dict[str, Any], prefix: str) -> ExperimentConfig:
@@ -252,7 +222,7 @@ def format_validation_error(error: ValidationError, prefix: str = "") -> str:
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         if problem["type"] == "extra_forbidden":
-            allowed = _fields_at(ExperimentConfig, problem["loc"][:-1])
+            allowed = block_fields(ExperimentConfig, problem["loc"][:-1])
             guess = nearest(loc[-1], allowed) if allowed else None
             message = "unknown key"
             if guess:
@@ -272,40 +242,3 @@ def format_validation_error(error: ValidationError, prefix: str = "") -> str:
 def _short(name: str) -> str:
     """A user's key, cut to a readable length for a message."""
     return name if len(name) <= 60 else name[:57] + "..."
-
-
-def _fields_at(cls: type[BaseModel], loc: Sequence[Any]) -> list[str]:
-    """Names of the fields of the block at ``loc`` (empty if not a fixed block)."""
-    current: Any = cls
-    for part in loc:
-        if isinstance(part, int):
-            current = _list_item_type(current)
-            continue
-        if getattr(current, "__origin__", None) is dict:  # a named entry: its value's block
-            current = _block_type(current.__args__[1])
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-        field = current.model_fields.get(part)
-        if field is None:
-            return []
-        current = _block_type(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
-
-def _block_type(annotation: Any) -> Any:
-    if getattr(annotation, "__origin__", None) in (list, dict):  # walked entry by entry
-        return annotation
-    for candidate in getattr(annotation, "__args__", ()) or (annotation,):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        if getattr(candidate, "__origin__", None) in (list, dict):
-            return candidate
-    return annotation
-
-
-def _list_item_type(annotation: Any) -> Any:
-    args = getattr(annotation, "__args__", ())
-    return _block_type(args[0]) if args else None

@@ -11,15 +11,15 @@ population or the graph cannot change during a run.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from sim.lever_table import LeverTable
 from sim.params import ModelParams
+from sim.settings import with_settings
 from sim.strict import StrictBlock, show
 
 if TYPE_CHECKING:
@@ -91,42 +91,16 @@ class Event(StrictBlock):
 def apply_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelParams:
     """Return a copy of ``params`` with dotted keys set, validated as a whole.
 
+    The setter is :func:`sim.settings.with_settings`, the one used everywhere a
+    value is set by its dotted name; here the keys in :data:`STRUCTURAL_KEYS` are
+    refused.
+
     Raises
     ------
     ValueError
         For a structural key, or a key or value the schema rejects.
     """
-    data = params.model_dump()
-    for key, value in settings.items():
-        for fixed in STRUCTURAL_KEYS:
-            if key == fixed or key.startswith(fixed + "."):
-                raise ValueError(
-                    f"{show(key)} fixes the population or graph and cannot change during a run"
-                )
-        parts = key.split(".")
-        node = data
-        for part in parts[:-1]:
-            if not isinstance(node.get(part), dict):
-                raise ValueError(f"unknown key {show(key)}")
-            node = node[part]
-        if parts[-1] not in node:
-            guess = (  # difflib is slow on a huge name, and nothing that long is close
-                difflib.get_close_matches(parts[-1], list(node), n=1, cutoff=0.6)
-                if len(parts[-1]) <= 200
-                else []
-            )
-            hint = f"; did you mean {'.'.join([*parts[:-1], guess[0]])!r}?" if guess else ""
-            raise ValueError(f"unknown key {show(key)}{hint}")
-        node[parts[-1]] = value
-    try:
-        return ModelParams.model_validate(data)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in p['loc'])}: {p['msg'].removeprefix('Value error, ')} "
-            f"(got {show(p.get('input'))})"
-            for p in error.errors()
-        )
-        raise ValueError(problems) from None
+    return with_settings(params, settings, fixed=STRUCTURAL_KEYS)
 
 
 def check_events(params: ModelParams, events: Iterable[Event]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sim.params import ModelParams
+from sim.settings import assign
 
 __all__ = ["merge_model_kwargs", "model_kwarg_paths"]
 
@@ -82,7 +83,7 @@ def merge_model_kwargs(
                     f"GovernanceModel: {key}={value!r} conflicts with params, which sets "
                     f"{set_key}={set_value!r}; give it in one place only"
                 )
-        _assign(data, key.split("."), value)
+        assign(data, key, value)  # blocks were flattened to leaves: plain set
     return ModelParams.model_validate(data)
 
 
@@ -105,16 +106,6 @@ def _leaves(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[path] = value
     return out
-
-
-def _assign(data: dict[str, Any], parts: list[str], value: Any) -> None:
-    node = data
-    for part in parts[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = {}
-        node = child
-    node[parts[-1]] = value
 
 
 def _check_path(key: str) -> None:

@@ -16,7 +16,6 @@ Each check is one of two kinds (``Check.kind``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError
 from sim.params import PHASE_NAMES, ModelParams
+from sim.settings import with_settings
 
 __all__ = [
     "CHECK_KINDS",
@@ -165,19 +165,3 @@ def only_mechanism(*names: str) -> dict[str, bool]:
     if unknown:
         raise ValueError(f"unknown phases {sorted(unknown)}; allowed: {list(PHASE_NAMES)}")
     return {name: name in names for name in PHASE_NAMES}
-
-
-def with_settings(params: ModelParams, settings: Mapping[str, Any]) -> ModelParams:
-    """A copy of ``params`` with dotted keys set (any key, structural ones too), validated.
-
-    >>> with_settings(ModelParams(), {"network.kind": "ring"}).network.kind
-    'ring'
-    """
-    data = params.model_dump()
-    for key, value in settings.items():
-        node = data
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node[part]
-        node[leaf] = value  # unknown keys are rejected by the schema below
-    return ModelParams.model_validate(data)
