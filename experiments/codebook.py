@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from sim.indicator_registry import INDICATOR_UNITS
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -43,53 +45,8 @@ __all__ = [
 
 CODEBOOK_KEY = "govsim.codebook"
 
-_SHARE = "share (0-1)"
-_SCORE = "score (0-1)"
 
-# unit of every indicator of sim.INDICATORS (a test checks none is missing)
-INDICATOR_UNITS: dict[str, str] = {
-    "participation_rate": "share of citizens (0-1)",
-    "compliance_rate": "share of enterprises (0-1)",
-    "mean_trust": _SCORE,
-    "mean_satisfaction": _SCORE,
-    "satisfaction_gini": "Gini coefficient (0-1)",
-    "unrest_rate": "share of citizens (0-1)",
-    "jailed_rate": "share of citizens (0-1)",
-    "complaint_rate": "share of citizens (0-1)",
-    "service_coverage": "share of need met (0-1)",
-    "service_match": "overlap of shares (0-1)",
-    "responsiveness": _SCORE,
-    "mean_harm": "log-utility units per citizen",
-    "welfare": "log-utility units per citizen",
-    "governance_cost": "money units per citizen per step",
-    "cost_effectiveness": "coverage share per money unit per citizen",
-    "revenue_per_capita": "money units per citizen per step",
-    "reserves_per_capita": "money units per citizen",
-    "jurisdiction_equity": "1 - Gini (0-1)",
-    "nongov_provision_share": _SHARE,
-    "org_centralization": "centralisation index (0-1)",
-    "polycentricity": _SCORE,
-    "org_ties": "count of ties",
-    "network_density": "share of possible ties (0-1)",
-    "org_clustering": "clustering coefficient (0-1)",
-    "org_betweenness_centralization": "centralisation index (0-1)",
-    "mean_enforcement_effort": "multiplier of the inspection probability (1 = as set; >= 0)",
-    "cost_services": "money units per citizen per step",
-    "cost_administration": "money units per citizen per step",
-    "cost_programmes": "money units per citizen per step",
-    "cost_enforcement": "money units per citizen per step",
-    "cost_policing": "money units per citizen per step",
-    "cost_platform": "money units per citizen per step",
-    "cost_contracting": "money units per citizen per step",
-    "cost_monitoring": "money units per citizen per step",
-    "refunds_per_capita": "money units per citizen per step",
-    "delivery_productivity": "output units per money unit",
-    "quality_shading": _SHARE,
-    "provider_diversity": "normalised entropy (0-1)",
-    "decision_dispersion": "normalised entropy (0-1)",
-    "rule_compliance": "share of households (0-1)",
-}
-
+# the unit of every indicator is declared with it, in sim.indicator_registry
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside
 # [0, 1]); the others get Student-t intervals. The one place this is declared.
 SHARE_INDICATORS: frozenset[str] = frozenset(

@@ -28,7 +28,7 @@ def config_json_schema() -> dict[str, Any]:
 def render_reference() -> str:
     """Markdown reference of every config key, regime preset and indicator."""
     from experiments.config import ExperimentConfig
-    from sim.indicators import INDICATORS
+    from sim.indicator_registry import GROUPS, REGISTRY
     from sim.levers import REGIME_PRESETS, Levers
 
     lines = [
@@ -59,8 +59,22 @@ def render_reference() -> str:
     for lever, info in Levers.model_fields.items():
         values = " | ".join(_fmt(getattr(REGIME_PRESETS[r], lever)) for r in regimes)
         lines.append(f"| `{lever}` | {values} | {_bounds(info)} |")
-    lines += ["", "## Indicators", "", "| indicator | meaning |", "|---|---|"]
-    lines += [f"| `{name}` | {text} |" for name, text in INDICATORS.items()]
+    lines += ["", "## Indicators", "", "Declared in `sim/indicator_registry.py`, by group."]
+    for group, meaning in GROUPS.items():
+        lines += [
+            "",
+            f"### {group}",
+            "",
+            meaning,
+            "",
+            "| indicator | unit | meaning |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| `{entry.name}` | {entry.unit} | {entry.formula} |"
+            for entry in REGISTRY
+            if entry.group == group
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,10 @@
 """Indicators of good governance (善治), computed once per step.
 
-Each indicator is a model-level number; :data:`INDICATORS` lists them with a
-description, and the model's Mesa ``DataCollector`` (:class:`IndicatorCollector`)
-has one reporter per entry.
+Each indicator is a model-level number declared once in
+:mod:`sim.indicator_registry` (group, unit, formula); :data:`INDICATORS` maps
+names to formulas, and the model's Mesa ``DataCollector``
+(:class:`IndicatorCollector`) has one reporter per entry. The measuring functions
+below, one per group, compute the indicators that need a pass over the actors.
 
 Each step takes an :class:`IndicatorSnapshot`: the indicators that need a pass
 over the citizens are computed there and then; for the others, which read only
@@ -25,7 +27,8 @@ import mesa
 import numpy as np
 
 from sim.indicator_kernels import NeedIndex, need_index, satisfaction_gini
-from sim.jurisdiction_indicators import BATCHED, jurisdiction_indicators, record_inputs
+from sim.indicator_registry import BATCHED, INDICATORS
+from sim.jurisdiction_indicators import jurisdiction_indicators, record_inputs
 from sim.org_indicators import org_adjacency, org_network, org_network_metrics
 from sim.structure import refresh_structure
 
@@ -47,57 +50,8 @@ __all__ = [
 _RESOLVE_EVERY = 64
 _RESOLVE_BYTES = 8 * 2**20
 
-INDICATORS: dict[str, str] = {
-    "participation_rate": "Share of citizens who co-produce (participation).",
-    "compliance_rate": "Share of enterprises that comply (rule of law).",
-    "mean_trust": "Mean trust in government (legitimacy).",
-    "mean_satisfaction": "Mean citizen satisfaction.",
-    "satisfaction_gini": "Gini coefficient of satisfaction (fairness between citizens; every k steps).",
-    "unrest_rate": "Share of citizens actively rebelling (stability).",
-    "jailed_rate": "Share of citizens in jail.",
-    "complaint_rate": "Share of citizens who complained this step (voice).",
-    "service_coverage": "Mean over citizens of exp(sum_d w_id min(0, log(x_jd / (standard n_id M_jd)))): "
-    "need-weighted geometric mean of the share of need met per domain, each capped at 1 "
-    "(a mix that misses needs costs at any budget).",
-    "service_match": "Mean overlap of citizens' need shares with their jurisdiction's allocation shares.",
-    "responsiveness": "1 - population-weighted mean of 0.5 sum_d |a_jd - true_jd|: allocation shares "
-    "against true (drifting, shocked) demand shares.",
-    "mean_harm": "Mean harm to citizens from enterprise violations.",
-    "welfare": "Mean service utility sum_d n_d log(x_d / standard) minus harm.",
-    "governance_cost": "Cost of governing per citizen this step: spending other than refunds (money units).",
-    "cost_services": "Service delivery spending per citizen this step.",
-    "cost_administration": "Administration spending per citizen this step.",
-    "cost_programmes": "Programme spending (rewards, subsidies) per citizen this step.",
-    "cost_enforcement": "Enforcement spending (inspections) per citizen this step.",
-    "cost_policing": "Policing spending per citizen this step.",
-    "cost_platform": "Information platform spending per citizen this step.",
-    "cost_contracting": "Contracting (transaction) spending per citizen this step.",
-    "cost_monitoring": "Contract monitoring spending per citizen this step.",
-    "refunds_per_capita": "Revenue refunded to taxpayers above the reserve ceiling, per citizen this step.",
-    "cost_effectiveness": "Service coverage per unit of governance cost (efficiency); 0 when nothing is spent.",
-    "revenue_per_capita": "Government revenue per citizen this step.",
-    "reserves_per_capita": "Government reserves per citizen after the step.",
-    "jurisdiction_equity": "1 minus the Gini of provision per capita across jurisdictions.",
-    "nongov_provision_share": "Share of service output delivered by enterprises and social organisations.",
-    "delivery_productivity": "Service output per money unit allocated to services: sum output / sum money "
-    "(after fixed costs, leakage, contract prices, shading, overload and volunteers).",
-    "quality_shading": "Output lost to quality shading / contracted output before shading (enterprises and social orgs).",
-    "provider_diversity": "Entropy of realised output shares of agencies, enterprises and social orgs / log 3.",
-    "decision_dispersion": "Entropy of the shares of service money allocated by each local government and the centre / log(J + 1).",
-    "org_centralization": "Strength centralisation of the organisational collaboration network.",
-    "polycentricity": "(provider_diversity + decision_dispersion + 1 - org_centralization) / 3: "
-    "who provides, who decides, who shares information, all realised.",
-    "org_ties": "Number of active organisational ties.",
-    "network_density": "Density of the organisational collaboration network.",
-    "org_clustering": "Average clustering of the organisational network (every k steps).",
-    "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
-    "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
-    "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
-}
-
-
 # indicators measured when a step's snapshot is taken (the rest are computed in
-# batches), in the order of INDICATORS, which is the order take_snapshot lists them in
+# batches), in registry order
 _MEASURED = tuple(name for name in INDICATORS if name not in BATCHED)
 
 
@@ -141,26 +95,10 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
     satisfaction Gini and the organisational network metrics are refreshed every
     ``metrics.inequality_every`` and ``metrics.network_metrics_every`` steps.
     """
-    cit = model.citizens
-    ent = model.enterprises
-    harm = _mean(cit.harm)
-    network = org_network_metrics(model)
-    measured = (
-        _share(cit.cooperate),
-        1.0 - _share(ent.violating) if len(ent) else 1.0,
-        _mean(cit.trust),
-        _mean(cit.satisfaction),
-        satisfaction_gini(model),
-        _share(cit.active),
-        _share(cit.jail_term),  # terms are never negative
-        _share(cit.complained),
-        _mean(cit.coverage),
-        harm,
-        _mean(cit.service_utility) - harm,
-        network["org_clustering"],
-        network["org_betweenness_centralization"],
-        _share(cit.rule_complying),
-    )
+    values: dict[str, float] = {}
+    for measure in _MEASURES:
+        values.update(measure(model))
+    measured = tuple(values[name] for name in _MEASURED)
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
 
@@ -342,3 +280,47 @@ def _mean(values: np.ndarray) -> float:
 def _share(flags: np.ndarray) -> float:
     """Share of true (non-zero) entries; counting is exact and far cheaper than a mean."""
     return np.count_nonzero(flags) / flags.size
+
+
+# one measuring function per group of sim.indicator_registry; together they return
+# every indicator not batched (tests/sim/test_indicators.py checks the partition)
+def _measure_citizens(model: GovernanceModel) -> dict[str, float]:
+    cit = model.citizens
+    harm = _mean(cit.harm)
+    return {
+        "participation_rate": _share(cit.cooperate),
+        "mean_trust": _mean(cit.trust),
+        "mean_satisfaction": _mean(cit.satisfaction),
+        "satisfaction_gini": satisfaction_gini(model),
+        "unrest_rate": _share(cit.active),
+        "jailed_rate": _share(cit.jail_term),  # terms are never negative
+        "complaint_rate": _share(cit.complained),
+        "mean_harm": harm,
+        "welfare": _mean(cit.service_utility) - harm,
+        "rule_compliance": _share(cit.rule_complying),
+    }
+
+
+def _measure_services(model: GovernanceModel) -> dict[str, float]:
+    return {"service_coverage": _mean(model.citizens.coverage)}
+
+
+def _measure_enforcement(model: GovernanceModel) -> dict[str, float]:
+    ent = model.enterprises
+    return {"compliance_rate": 1.0 - _share(ent.violating) if len(ent) else 1.0}
+
+
+def _measure_network(model: GovernanceModel) -> dict[str, float]:
+    network = org_network_metrics(model)
+    return {
+        "org_clustering": network["org_clustering"],
+        "org_betweenness_centralization": network["org_betweenness_centralization"],
+    }
+
+
+_MEASURES: tuple[Callable[[GovernanceModel], dict[str, float]], ...] = (
+    _measure_citizens,
+    _measure_services,
+    _measure_enforcement,
+    _measure_network,
+)

@@ -22,6 +22,7 @@ import numpy as np
 
 from sim.aggregate import gini_rows
 from sim.indicator_kernels import NeedIndex, service_match
+from sim.indicator_registry import BATCHED
 from sim.org_indicators import org_structure_of_rows
 from sim.state import COST_CATEGORIES, SPENDING_CATEGORIES
 
@@ -37,28 +38,7 @@ __all__ = [
     "record_inputs",
 ]
 
-# the indicators computed here, in the order of sim.indicators.INDICATORS
-BATCHED: tuple[str, ...] = (
-    "service_match",
-    "responsiveness",
-    "governance_cost",
-    *(f"cost_{category}" for category in COST_CATEGORIES),
-    "refunds_per_capita",
-    "cost_effectiveness",
-    "revenue_per_capita",
-    "reserves_per_capita",
-    "jurisdiction_equity",
-    "nongov_provision_share",
-    "delivery_productivity",
-    "quality_shading",
-    "provider_diversity",
-    "decision_dispersion",
-    "org_centralization",
-    "polycentricity",
-    "org_ties",
-    "network_density",
-    "mean_enforcement_effort",
-)
+# the indicators computed here are those sim.indicator_registry marks batched (BATCHED)
 
 # names and shapes of the arrays one row holds, in order (J x D, J + 1, J, ties, 1)
 _JURISDICTION_BY_DOMAIN = (

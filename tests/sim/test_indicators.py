@@ -133,3 +133,25 @@ def test_a_model_pickles_mid_run_and_carries_on_identically() -> None:
     model.run(3)
     copy.run(3)
     pd.testing.assert_frame_equal(model.indicator_frame(), copy.indicator_frame(), check_exact=True)
+
+
+def test_every_indicator_is_registered_once_and_computed_in_one_place() -> None:
+    """The registry declares each indicator once; batch kernel and group measures partition it."""
+    from sim.indicator_registry import GROUPS, REGISTRY
+    from sim.indicators import _MEASURES
+
+    names = [entry.name for entry in REGISTRY]
+    assert len(names) == len(set(names))
+    assert {entry.group for entry in REGISTRY} <= set(GROUPS)
+    assert all(entry.unit and entry.formula for entry in REGISTRY)
+    model = _model()
+    model.run(2)
+    measured: list[str] = []
+    for measure in _MEASURES:
+        group_values = measure(model)
+        groups = {next(e.group for e in REGISTRY if e.name == name) for name in group_values}
+        assert len(groups) == 1, f"{measure.__name__} measures indicators of {groups}"
+        measured += list(group_values)
+    assert len(measured) == len(set(measured))
+    assert set(measured) == set(_MEASURED)
+    assert not set(measured) & set(BATCHED)
