@@ -93,6 +93,14 @@ INDICATORS: dict[str, str] = {
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
     "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
+    # the economy (sim/economy.py; all 0 with mechanisms.economy off)
+    "output_per_capita": "Real output of active enterprises per citizen this step (economy).",
+    "output_growth": "Relative change of total real output from the previous step (economy).",
+    "employment_rate": "Share of citizens employed by an enterprise (economy).",
+    "poverty_rate": "Share of citizens with income below the poverty line, 60% of the initial median (economy).",
+    "access_cost": "Mean cost to a citizen of one administrative procedure: visits x cost per visit (economy).",
+    "firm_entry_rate": "Enterprises entering the market this step per enterprise of the pool (economy).",
+    "active_firm_share": "Share of the pool of potential enterprises active in the market (economy).",
 }
 
 
@@ -160,6 +168,7 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         network["org_clustering"],
         network["org_betweenness_centralization"],
         _share(cit.rule_complying),
+        *_economy_indicators(model),
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
@@ -332,6 +341,25 @@ def _reporter(name: str) -> Callable[[GovernanceModel], float]:
     # a partial of a module-level function: Mesa calls it with the model, and
     # unlike a closure it can be pickled with the model
     return partial(_indicator_value, name)
+
+
+def _economy_indicators(model: GovernanceModel) -> tuple[float, ...]:
+    """Output per capita and growth, employment, poverty, access cost, entry, active firms."""
+    econ = getattr(model, "economy", None)
+    if econ is None:
+        return (0.0,) * 7
+    cit = model.citizens
+    ent = model.enterprises
+    growth = econ.output / econ.previous_output - 1.0 if econ.previous_output > 0 else 0.0
+    return (
+        econ.output / len(cit),
+        growth,
+        _share(econ.employed),
+        _share(cit.income < econ.poverty_line),
+        _mean(econ.access_cost),
+        econ.entrants / len(ent) if len(ent) else 0.0,
+        _share(ent.active) if len(ent) else 0.0,
+    )
 
 
 def _mean(values: np.ndarray) -> float:

@@ -71,6 +71,7 @@ OWNED_STATE: dict[str, Callable[[GovernanceModel], np.ndarray]] = {
     "network_evolution": lambda m: m.org_ties.weight,
     "adaptation": lambda m: m.governments.enforcement_effort,
     "rule_compliance": lambda m: m.citizens.habit,
+    "economy": lambda m: m.enterprises.output,
 }
 
 
