@@ -11,19 +11,28 @@ unemployment add to citizens' hardship, which feeds unrest.
 Production (Cobb-Douglas; productive public spending as in Barro 1990):
 
     y_e   = A_j z_e^(1 - alpha) L_e^alpha
-    A_j   = (w^r_j / alpha) * tfp * s_j^beta,   s_j = max(x_jP / standard, 0.05)
+    A_j   = (w^r_j / alpha) * tfp * G_j^beta,   G_j += delta_G (s_j - G_j)
+    s_j   = max(sum_{d in P} x_jd / (standard * sum_{d in P} n_jd), 0.05)
     w^r_j = reservation_wage * mean_income * l_j
 
 ``z_e`` is the firm's capital (its ``capacity`` times ``firm_size`` citizens per
-potential firm), ``x_jP`` the mean provision per capita of the productive
-domains (education by default), ``l_j`` the jurisdiction's income level (mean
+potential firm), ``s_j`` the provision per capita of the productive domains
+``P`` (education by default) over what meets their need (``n_jd`` the census
+need shares), ``G_j`` productive public capital, a stock that accumulates it
+(Arrow & Kurz 1970; it starts at the first round's ``s_j``), ``l_j`` the jurisdiction's income level (mean
 initial income of its citizens over the national mean: a focal city and poorer
 neighbours) and ``w^r_j`` the local reservation wage. Firms hire up to where the
 marginal product of labour equals the reservation wage,
 
-    L*_e  = z_e (p_j tfp s_j^beta)^(1 / (1 - alpha)),
+    L*_e  = z_e (p_j tfp G_j^beta)^(1 / (1 - alpha)),
 
 so with services at the standard and prices at 1 a firm employs ``z_e`` workers.
+The local wage follows the wage curve (Blanchflower & Oswald 1994),
+``w_j = w^r_j omega_j``, with ``omega_j`` moving at rate ``lambda`` (sticky wages,
+an assumption) toward ``(max(u_j, 0.01) / u_n)^(-kappa)`` and ``u_j`` last
+step's unemployment rate, so that labour demand is
+``L*_e = z_e (p_j tfp G_j^beta / omega_j)^(1 / (1 - alpha))``; slack lowers wages
+and raises hiring (productivity ``A_j`` does not change with the wage).
 Local demand sets the price (an assumption: consumption is local):
 ``p_j = (I_j / I^0_j)^eta`` with ``I_j`` the mean income of j's citizens last
 step. Employment is ``E_j = min(N_j, sum L*_e)``; when labour is scarce firms are
@@ -128,6 +137,13 @@ class EconomyParams(StrictBlock):
         description="beta: elasticity of productivity to productive public services "
         "(Barro 1990; about 0.08-0.12 in Bom & Ligthart's 2014 meta-analysis).",
     )
+    public_capital_depreciation: float = Field(
+        0.05,
+        gt=0.0,
+        le=1.0,
+        description="delta_G: per-step depreciation of productive public capital, which "
+        "accumulates productive services (1: the flow itself, as in Barro 1990).",
+    )
     productive_domains: list[str] = Field(
         default_factory=lambda: ["education"],
         description="Service domains whose provision raises productivity (education, infrastructure).",
@@ -142,6 +158,25 @@ class EconomyParams(StrictBlock):
     )
     reservation_wage: float = Field(
         1.0, gt=0.0, description="Reservation wage per step, in units of local mean income."
+    )
+    wage_curve_elasticity: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="kappa: elasticity of the local wage to local unemployment, as a negative "
+        "number's size (the wage curve: about 0.1, Blanchflower & Oswald 1994).",
+    )
+    wage_adjustment: float = Field(
+        0.1,
+        gt=0.0,
+        le=1.0,
+        description="Per-step step of the local wage toward the wage curve (sticky wages).",
+    )
+    natural_unemployment: float = Field(
+        0.06,
+        gt=0.0,
+        lt=1.0,
+        description="Unemployment rate at which the local wage is the reservation wage.",
     )
     demand_elasticity: float = Field(
         0.1,
@@ -238,7 +273,8 @@ class EconomyState:
     ``capital`` and ``expected_profit``. Per jurisdiction: ``level`` (income
     level), ``initial_income`` (mean income after the first round), ``attention``
     (J x 3, officials' effort shares over :data:`TASKS`), ``enforcement_base``
-    (enforcement effort before attention), ``permit_cost`` and ``price``.
+    (enforcement effort before attention), ``permit_cost``, ``price`` and
+    ``wage_factor`` (the wage curve) and ``public_capital``.
     Scalars: ``poverty_line``, ``output``, ``previous_output``, ``entrants``,
     ``exits``.
     """
@@ -259,6 +295,8 @@ class EconomyState:
     initial_income: np.ndarray
     permit_cost: np.ndarray
     price: np.ndarray
+    wage_factor: np.ndarray
+    public_capital: np.ndarray
     output: float = 0.0
     previous_output: float = 0.0
     entrants: int = 0

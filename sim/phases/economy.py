@@ -7,7 +7,7 @@ hardship are what citizens experience. Off unless ``mechanisms.economy``; with
 the switch off ``model.economy`` is None and the phase does nothing. The
 equations and their sources are in :mod:`sim.economy`; in short:
 
-    L*_e = z_e (p_j tfp s_j^beta)^(1/(1-alpha)),  E_j = min(N_j, sum L*),  L_e = L*_e E_j / sum L*
+    L*_e = z_e (p_j tfp G_j^beta / omega_j)^(1/(1-alpha)),  E_j = min(N_j, sum L*),  L_e = L*_e E_j / sum L*
     y_e  = A_j z_e^(1-alpha) L_e^alpha,   W_j = alpha p_j sum y_e,   y_i = W_j k_i / sum_emp k  or  b
     pi_e = pi^6_e + (1-alpha) p_j y_e - c_j + S_j / n_j,   S_j = promotion_cost e^g_j N_j
     exit  w.p. exit_shock, or exit_rate if pi^hat_e < 0;   enter w.p. entry_rate if H pi^en_e > K_j
@@ -138,6 +138,8 @@ def initialise_economy(model: GovernanceModel) -> EconomyState:
         initial_income=np.zeros(n_j),
         permit_cost=np.zeros(n_j),
         price=np.ones(n_j),
+        wage_factor=np.ones(n_j),
+        public_capital=np.ones(n_j),
     )
     model.economy = state
     return state
@@ -219,7 +221,13 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
     alpha = p.labour_share
     active = ent.active
 
-    relative = p.tfp * productive_services(model) ** p.public_service_elasticity
+    # productive public capital accumulates productive services (Arrow & Kurz 1970)
+    flow = productive_services(model)
+    if first:
+        econ.public_capital[:] = flow
+    else:
+        econ.public_capital += p.public_capital_depreciation * (flow - econ.public_capital)
+    relative = p.tfp * econ.public_capital**p.public_service_elasticity
     if not first:
         income_j = mean_by_jurisdiction(cit.jurisdiction, cit.income, gov.population)
         ratio = np.divide(
@@ -228,7 +236,16 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
         econ.price[:] = np.maximum(ratio, 1e-6) ** p.demand_elasticity
     price = econ.price
     where = ent.jurisdiction
-    wanted = labour_demand(econ.capital, price[where], relative[where], alpha)
+    # the wage curve: local wages fall with local unemployment (Blanchflower & Oswald 1994)
+    if not first:
+        jobs = by_jurisdiction(cit.jurisdiction, econ.employed, n_j)
+        unemployment = 1.0 - np.divide(jobs, gov.population, out=np.ones(n_j), where=jobs > 0)
+        ratio = np.maximum(unemployment, 0.01) / p.natural_unemployment
+        target = ratio ** (-p.wage_curve_elasticity)
+        econ.wage_factor += p.wage_adjustment * (target - econ.wage_factor)
+    wanted = labour_demand(
+        econ.capital, price[where] / econ.wage_factor[where], relative[where], alpha
+    )
     demand = by_jurisdiction(where, wanted * active, n_j)
     employment = np.minimum(gov.population, demand)
     rationing = np.divide(employment, demand, out=np.ones(n_j), where=demand > 0)

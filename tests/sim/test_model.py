@@ -105,6 +105,7 @@ def test_switched_on_phases_do_change_their_state(small_params) -> None:
                 "levers": {"voice_cost": 0.0},
                 "rule_compliance": {"rule_in_force": True, "monitoring": 0.5, "fine": 2.0},
                 "unrest": {"threshold": 0.0},
+                "mechanisms": {"economy": True},  # off by default
             }
         ),
         rng=3,
