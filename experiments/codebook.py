@@ -88,6 +88,14 @@ INDICATOR_UNITS: dict[str, str] = {
     "provider_diversity": "normalised entropy (0-1)",
     "decision_dispersion": "normalised entropy (0-1)",
     "rule_compliance": "share of households (0-1)",
+    # the economy (sim/economy.py)
+    "output_per_capita": "output units per citizen per step",
+    "output_growth": "relative change per step",
+    "employment_rate": "share of citizens (0-1)",
+    "poverty_rate": "share of citizens (0-1)",
+    "access_cost": "money units per procedure",
+    "firm_entry_rate": "share of the enterprise pool per step (0-1)",
+    "active_firm_share": "share of the enterprise pool (0-1)",
 }
 
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside

@@ -80,6 +80,12 @@ services in proportion ``t_i = 1 / (1 + take_up_sensitivity a_j / y_i)`` (costly
 take-up, non-take-up rises with the cost relative to income: Currie 2006); their
 coverage is multiplied by ``t_i``.
 
+Service quality (multitask, Holmström & Milgrom 1991): where officials give the
+service task less than a balanced share of attention, provision loses quality,
+``x_jd <- q_j x_jd`` with ``q_j = min(1, 3 e^s_j)^theta``, before coverage and
+take-up are scored (the budget rule does not see it: it reads output, not
+provision).
+
 Hardship (Epstein 2002 reads it in phase 9) rises with poverty and unemployment:
 ``H_i = H^0_i + w_p gap_i + w_u u_i`` with ``gap_i = max(0, 1 - y_i / z)`` (the
 poverty gap, Foster, Greer & Thorbecke 1984) and ``u_i`` unemployment; the
@@ -107,6 +113,7 @@ __all__ = [
     "EconomyState",
     "attention_target",
     "labour_demand",
+    "service_quality",
     "take_up",
     "visits",
 ]
@@ -256,6 +263,12 @@ class EconomyParams(StrictBlock):
         ge=0.0,
         description="How fast take-up falls with access cost relative to income.",
     )
+    service_attention_elasticity: float = Field(
+        0.5,
+        ge=0.0,
+        description="theta: elasticity of service quality (the share of provision that reaches "
+        "citizens) to service attention below a balanced split.",
+    )
     promotion_cost: float = Field(
         0.05,
         ge=0.0,
@@ -274,7 +287,7 @@ class EconomyState:
     level), ``initial_income`` (mean income after the first round), ``attention``
     (J x 3, officials' effort shares over :data:`TASKS`), ``enforcement_base``
     (enforcement effort before attention), ``permit_cost``, ``price`` and
-    ``wage_factor`` (the wage curve) and ``public_capital``.
+    ``wage_factor`` (the wage curve), ``public_capital`` and ``service_quality``.
     Scalars: ``poverty_line``, ``output``, ``previous_output``, ``entrants``,
     ``exits``.
     """
@@ -297,6 +310,7 @@ class EconomyState:
     price: np.ndarray
     wage_factor: np.ndarray
     public_capital: np.ndarray
+    service_quality: np.ndarray
     output: float = 0.0
     previous_output: float = 0.0
     entrants: int = 0
@@ -345,6 +359,19 @@ def labour_demand(
     [10.0]
     """
     return capital * (price * productivity) ** (1.0 / (1.0 - alpha))
+
+
+def service_quality(attention: np.ndarray, elasticity: float) -> np.ndarray:
+    """Share of provision that reaches citizens at the service task's attention: ``min(1, 3 e^s)^theta``.
+
+    Below a balanced split (1/3) officials neglect service quality, the task their
+    evaluation rewards less (Holmström & Milgrom 1991), and provision loses quality;
+    above it nothing is gained beyond what the money buys.
+
+    >>> service_quality(np.array([1 / 3, 1 / 6, 0.9]), 0.5).round(3).tolist()
+    [1.0, 0.707, 1.0]
+    """
+    return np.minimum(1.0, 3.0 * attention) ** elasticity
 
 
 def take_up(access_cost: np.ndarray, income: np.ndarray, sensitivity: float) -> np.ndarray:

@@ -96,7 +96,9 @@ def later_costs(model: GovernanceModel, administration: np.ndarray) -> np.ndarra
     fixed administration ``A_g``) are set aside like programmes, so that they cannot
     take reserves below the borrowing limit unless contracting or answers grow from
     one step to the next. A household rule's inspections and rewards (phase 12) are
-    not: their categories are those of the programmes set aside above.
+    not: their categories are those of the programmes set aside above. With the
+    economy on, last step's unemployment benefits and this step's promotion spending
+    are set aside too (:func:`sim.phases.economy.economy_costs`).
     """
     ledger = model.ledger
     later = ledger.previous_spending(("contracting",))

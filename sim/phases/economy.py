@@ -11,6 +11,7 @@ equations and their sources are in :mod:`sim.economy`; in short:
     y_e  = A_j z_e^(1-alpha) L_e^alpha,   W_j = alpha p_j sum y_e,   y_i = W_j k_i / sum_emp k  or  b
     pi_e = pi^6_e + (1-alpha) p_j y_e - c_j + S_j / n_j,   S_j = promotion_cost e^g_j N_j
     exit  w.p. exit_shock, or exit_rate if pi^hat_e < 0;   enter w.p. entry_rate if H pi^en_e > K_j
+    x_jd *= q_j = min(1, 3 e^s_j)^theta        (then coverage and utility are scored again)
     K_j  = v^f_j firm_visit_cost,   a_j = v^c_j citizen_visit_cost,   coverage_i *= 1 / (1 + k a_j / y_i)
     H_i  += w_p max(0, 1 - y_i / z) + w_u u_i   (replacing last step's economic term)
 
@@ -20,14 +21,16 @@ pollution stock can read it.
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.coverage``, ``citizens.hardship``, ``citizens.income``,
-``citizens.jurisdiction``, ``economy``, ``enterprises.active``,
+``citizens.jurisdiction``, ``citizens.need``, ``citizens.service_utility``,
+``derived``, ``economy``, ``enterprises.active``,
 ``enterprises.jurisdiction``, ``enterprises.output``, ``enterprises.profit``,
-``governments.n_jurisdictions``, ``governments.population``,
+``governments.demand_factor``, ``governments.demand_multiplier``,
+``governments.n_jurisdictions``, ``governments.need_drift``, ``governments.population``,
 ``governments.provision``, ``jurisdiction_need``, ``ledger``, ``levers``,
 ``params.economy``;
 
 writes ``citizens.coverage``, ``citizens.hardship``, ``citizens.income``,
-``economy``, ``enterprises.active``, ``enterprises.output``, ``enterprises.profit``,
+``citizens.service_utility``, ``economy``, ``governments.provision``, ``enterprises.active``, ``enterprises.output``, ``enterprises.profit``,
 ``ledger``.
 """
 
@@ -38,9 +41,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
-from sim.economy import EconomyState, attention_target, labour_demand, take_up, visits
+from sim.economy import (
+    EconomyState,
+    attention_target,
+    labour_demand,
+    service_quality,
+    take_up,
+    visits,
+)
 from sim.phases.adaptation import evaluation_weights
 from sim.phases.information import platform_capability
+from sim.phases.services import score_citizens
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -62,12 +73,18 @@ READS: tuple[str, ...] = (
     "citizens.hardship",
     "citizens.income",
     "citizens.jurisdiction",
+    "citizens.need",
+    "citizens.service_utility",
+    "derived",
     "economy",
     "enterprises.active",
     "enterprises.jurisdiction",
     "enterprises.output",
     "enterprises.profit",
+    "governments.demand_factor",
+    "governments.demand_multiplier",
     "governments.n_jurisdictions",
+    "governments.need_drift",
     "governments.population",
     "governments.provision",
     "jurisdiction_need",
@@ -79,7 +96,9 @@ WRITES: tuple[str, ...] = (
     "citizens.coverage",
     "citizens.hardship",
     "citizens.income",
+    "citizens.service_utility",
     "economy",
+    "governments.provision",
     "enterprises.active",
     "enterprises.output",
     "enterprises.profit",
@@ -140,6 +159,7 @@ def initialise_economy(model: GovernanceModel) -> EconomyState:
         price=np.ones(n_j),
         wage_factor=np.ones(n_j),
         public_capital=np.ones(n_j),
+        service_quality=np.ones(n_j),
     )
     model.economy = state
     return state
@@ -221,6 +241,12 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
     alpha = p.labour_share
     active = ent.active
 
+    # service quality: provision loses what neglect of the service task costs (multitask)
+    quality = service_quality(econ.attention[:, 1], p.service_attention_elasticity)
+    econ.service_quality[:] = quality
+    if np.any(quality < 1.0):
+        gov.provision *= quality[:, None]
+        score_citizens(model)
     # productive public capital accumulates productive services (Arrow & Kurz 1970)
     flow = productive_services(model)
     if first:
