@@ -83,6 +83,48 @@ def test_economy_phase_declares_what_it_reads_and_writes() -> None:
     assert undeclared_reads(blob, run_economy, READS + WRITES) == []
 
 
+def test_adaptation_with_the_economy_declares_what_it_touches() -> None:
+    from sim.phases import adaptation
+
+    model = _model(seed=4)
+    model.run(4)
+    blob = pickle.dumps(model)
+    declared = adaptation.READS + adaptation.WRITES
+    assert undeclared_writes(blob, adaptation.adapt, adaptation.WRITES) == []
+    assert undeclared_reads(blob, adaptation.adapt, declared) == []
+
+
+def test_multitask_attention_moves_toward_the_weights_and_scales_enforcement() -> None:
+    model = _model(
+        {
+            "levers": {
+                "evaluation_growth": 1.0,
+                "evaluation_satisfaction": 0.0,
+                "evaluation_environment": 0.0,
+            }
+        },
+        seed=1,
+    )
+    model.economy.attention[:] = 1.0 / 3.0  # start balanced, away from the optimum (1, 0, 0)
+    start = model.economy.attention.copy()
+    model.run(30)
+    econ = model.economy
+    assert np.all(econ.attention[:, 0] > start[:, 0]) and np.all(econ.attention[:, 2] < start[:, 2])
+    assert np.allclose(
+        model.governments.enforcement_effort, econ.enforcement_base * 3.0 * econ.attention[:, 2]
+    )
+
+
+def test_a_better_platform_cuts_access_costs() -> None:
+    from sim.phases.economy import access_costs
+
+    slow = _model({"levers": {"information_lag": 8.0, "information_noise": 0.15}}, seed=0)
+    fast = _model({"levers": {"information_lag": 0.0, "information_noise": 0.0}}, seed=0)
+    permit_slow, citizen_slow = access_costs(slow)
+    permit_fast, citizen_fast = access_costs(fast)
+    assert np.all(permit_fast < permit_slow) and np.all(citizen_fast < citizen_slow)
+
+
 def test_productive_domains_must_exist() -> None:
     with pytest.raises(ValueError, match="productive_domains"):
         ModelParams.model_validate(
@@ -142,6 +184,14 @@ def test_growth_first_evaluation_buys_output_and_costs_environment_and_services(
     assert _interval(diff("mean_harm"))[0] > 0.0
     assert _interval(diff("compliance_rate"))[1] < 0.0
     assert _interval(diff("access_cost"))[0] > 0.0
+
+
+@pytest.mark.slow
+def test_cheaper_procedures_raise_citizens_take_up_of_services() -> None:
+    cheap = {"economy": {"citizen_visit_cost": 0.0}}
+    dear = {"economy": {"citizen_visit_cost": 0.15}}
+    diff = _paired("service_coverage", dear, cheap, range(5), 80)
+    assert _interval(diff)[0] > 0.0
 
 
 @pytest.mark.slow
