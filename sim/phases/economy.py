@@ -27,6 +27,7 @@ reads ``citizens.coverage``, ``citizens.hardship``, ``citizens.income``,
 ``governments.demand_factor``, ``governments.demand_multiplier``,
 ``governments.n_jurisdictions``, ``governments.need_drift``, ``governments.population``,
 ``governments.provision``, ``jurisdiction_need``, ``ledger``, ``levers``,
+``params.mechanisms``,
 ``params.economy``;
 
 writes ``citizens.coverage``, ``citizens.hardship``, ``citizens.income``,
@@ -91,6 +92,7 @@ READS: tuple[str, ...] = (
     "ledger",
     "levers",
     "params.economy",
+    "params.mechanisms",
 )
 WRITES: tuple[str, ...] = (
     "citizens.coverage",
@@ -242,9 +244,11 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
     active = ent.active
 
     # service quality: provision loses what neglect of the service task costs (multitask)
+    # (only on this step's delivery: with the services phase off nothing is scored again)
+    delivered = model.params.mechanisms.services
     quality = service_quality(econ.attention[:, 1], p.service_attention_elasticity)
     econ.service_quality[:] = quality
-    if np.any(quality < 1.0):
+    if delivered and np.any(quality < 1.0):
         gov.provision *= quality[:, None]
         score_citizens(model)
     # productive public capital accumulates productive services (Arrow & Kurz 1970)
@@ -265,7 +269,8 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
     # the wage curve: local wages fall with local unemployment (Blanchflower & Oswald 1994)
     if not first:
         jobs = by_jurisdiction(cit.jurisdiction, econ.employed, n_j)
-        unemployment = 1.0 - np.divide(jobs, gov.population, out=np.ones(n_j), where=jobs > 0)
+        population = gov.population
+        unemployment = 1.0 - np.divide(jobs, population, out=np.zeros(n_j), where=population > 0)
         ratio = np.maximum(unemployment, 0.01) / p.natural_unemployment
         target = ratio ** (-p.wage_curve_elasticity)
         econ.wage_factor += p.wage_adjustment * (target - econ.wage_factor)
@@ -317,7 +322,8 @@ def produce(model: GovernanceModel, *, first: bool = False) -> None:
     econ.permit_cost[:] = permit
     econ.access_cost[:] = np.take(procedure, cit.jurisdiction)
     econ.take_up[:] = take_up(econ.access_cost, cit.income, p.take_up_sensitivity)
-    cit.coverage *= econ.take_up
+    if delivered:
+        cit.coverage *= econ.take_up
 
     # hardship: replace last step's economic term with this step's
     gap = np.maximum(0.0, 1.0 - cit.income / econ.poverty_line)

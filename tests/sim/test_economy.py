@@ -125,6 +125,13 @@ def test_a_better_platform_cuts_access_costs() -> None:
     assert np.all(permit_fast < permit_slow) and np.all(citizen_fast < citizen_slow)
 
 
+def test_with_services_off_take_up_does_not_compound() -> None:
+    model = _model({"mechanisms": {"services": False}}, seed=2)
+    before = model.citizens.coverage.copy()
+    model.run(5)
+    assert np.array_equal(model.citizens.coverage, before)
+
+
 def test_productive_domains_must_exist() -> None:
     with pytest.raises(ValueError, match="productive_domains"):
         ModelParams.model_validate(
