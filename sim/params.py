@@ -22,6 +22,7 @@ __all__ = [
     "AdaptationParams",
     "ComplianceParams",
     "CoproductionParams",
+    "EconomyParams",
     "FiscalParams",
     "InformationParams",
     "Mechanisms",
