@@ -160,6 +160,8 @@ class Enterprise(ArrayAgent):
     reputation = Row("enterprises")
     capacity = Row("enterprises")
     contract_revenue = Row("enterprises")
+    active = Row("enterprises")  # in the market (the economy; always true with it off)
+    output = Row("enterprises")
 
     @property
     def node(self) -> int:

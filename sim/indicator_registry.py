@@ -6,7 +6,8 @@ The indicators of good governance (善治) are grouped by what they are about:
 * ``services`` - how well provision meets need, and who delivers it how well;
 * ``fiscal`` - what governing costs and how it is paid for (the ledger);
 * ``enforcement`` - enterprises' compliance and officials' enforcement effort;
-* ``network`` - realised polycentricity and the organisational graph.
+* ``network`` - realised polycentricity and the organisational graph;
+* ``economy`` - output, jobs, incomes and the cost of procedures (sim/economy.py).
 
 Each :class:`Indicator` is computed in one place: ``batched`` ones by
 :func:`sim.jurisdiction_indicators.jurisdiction_indicators` (they read small
@@ -41,6 +42,7 @@ GROUPS: dict[str, str] = {
     "fiscal": "What governing costs and how it is paid for.",
     "enforcement": "Enterprises' compliance and officials' enforcement effort.",
     "network": "Realised polycentricity and the organisational graph.",
+    "economy": "Output, jobs, incomes and the cost of procedures (0 with mechanisms.economy off).",
 }
 
 
@@ -355,6 +357,49 @@ REGISTRY: tuple[Indicator, ...] = (
         "centralisation index (0-1)",
         "Betweenness centralisation of the organisational network (every k steps).",
         batched=False,
+    ),
+    # economy
+    Indicator(
+        "output_per_capita",
+        "economy",
+        "output units per citizen per step",
+        "Real output of active enterprises per citizen this step (economy).",
+    ),
+    Indicator(
+        "output_growth",
+        "economy",
+        "relative change per step",
+        "Relative change of total real output from the previous step (economy).",
+    ),
+    Indicator(
+        "employment_rate",
+        "economy",
+        "share of citizens (0-1)",
+        "Share of citizens employed by an enterprise (economy).",
+    ),
+    Indicator(
+        "poverty_rate",
+        "economy",
+        "share of citizens (0-1)",
+        "Share of citizens with income below the poverty line, 60% of the initial median (economy).",
+    ),
+    Indicator(
+        "access_cost",
+        "economy",
+        "money units per procedure",
+        "Mean cost to a citizen of one administrative procedure: visits x cost per visit (economy).",
+    ),
+    Indicator(
+        "firm_entry_rate",
+        "economy",
+        "share of the enterprise pool per step (0-1)",
+        "Enterprises entering the market this step per enterprise of the pool (economy).",
+    ),
+    Indicator(
+        "active_firm_share",
+        "economy",
+        "share of the enterprise pool (0-1)",
+        "Share of the pool of potential enterprises active in the market (economy).",
     ),
 )
 

@@ -318,9 +318,32 @@ def _measure_network(model: GovernanceModel) -> dict[str, float]:
     }
 
 
+def _measure_economy(model: GovernanceModel) -> dict[str, float]:
+    """Output per capita and growth, employment, poverty, access cost, entry, active firms."""
+    econ = model.economy
+    names = ("output_per_capita", "output_growth", "employment_rate", "poverty_rate")
+    names += ("access_cost", "firm_entry_rate", "active_firm_share")
+    if econ is None:
+        return dict.fromkeys(names, 0.0)
+    cit = model.citizens
+    ent = model.enterprises
+    growth = econ.output / econ.previous_output - 1.0 if econ.previous_output > 0 else 0.0
+    values = (
+        econ.output / len(cit),
+        growth,
+        _share(econ.employed),
+        _share(cit.income < econ.poverty_line),
+        _mean(econ.access_cost),
+        econ.entrants / len(ent) if len(ent) else 0.0,
+        _share(ent.active) if len(ent) else 0.0,
+    )
+    return dict(zip(names, values, strict=True))
+
+
 _MEASURES: tuple[Callable[[GovernanceModel], dict[str, float]], ...] = (
     _measure_citizens,
     _measure_services,
     _measure_enforcement,
     _measure_network,
+    _measure_economy,
 )

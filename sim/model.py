@@ -18,6 +18,7 @@ from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
 from sim.derived import DerivedStructure
+from sim.economy import EconomyState
 from sim.events import Event, apply_event, apply_settings, check_events
 from sim.indicators import (
     IndicatorCollector,
@@ -50,6 +51,7 @@ from sim.phases.allocation import allocate_budgets
 from sim.phases.budget import settle_initial_reserves
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
+from sim.phases.economy import initialise_economy, produce
 from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import decide_tax_compliance, initial_beliefs
@@ -166,18 +168,26 @@ class GovernanceModel(mesa.Model):
             if event.step == 0 and event.shock is not None:
                 apply_event(self, event.model_copy(update={"set": {}}))
         update_volunteers(self)
+        # the economy (off by default): which firms are in the market, the hiring queue
+        self.economy: EconomyState | None = None
+        if self.params.mechanisms.economy:
+            initialise_economy(self)
         # Step 0 is a first round of what the switched-on phases set up, so that no
         # indicator starts from an empty state: enterprises make their deterrence-
         # rational choice (not all compliant) and harm follows; budgets are spent and
         # citizens served.
         switches = self.params.mechanisms
         if switches.compliance:
-            self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
+            self.enterprises.violating[:] = (
+                self.enterprises.violation_gain > deterrence(self)
+            ) & self.enterprises.active
             harm_citizens(self)
         if switches.allocation:
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
+        if self.economy is not None:
+            produce(self, first=True)  # jobs and incomes before the fiscal start below
         if switches.trust:
             # citizens decide what to declare from their initial trust, so that the
             # revenue of step 1 is the one the fiscal start below expects

@@ -12,6 +12,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from sim.economy import EconomyParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
 from sim.strict import StrictBlock, show
@@ -21,6 +22,7 @@ __all__ = [
     "AdaptationParams",
     "ComplianceParams",
     "CoproductionParams",
+    "EconomyParams",
     "FiscalParams",
     "InformationParams",
     "Mechanisms",
@@ -42,6 +44,7 @@ PHASE_NAMES: tuple[str, ...] = (
     "services",
     "coproduction",
     "compliance",
+    "economy",
     "trust",
     "voice",
     "unrest",
@@ -59,7 +62,7 @@ class Block(StrictBlock):
 
 
 class Mechanisms(Block):
-    """Switches for the twelve phases of a step; a phase switched off leaves its state as is."""
+    """Switches for the phases of a step (the economy is off by default); a phase switched off leaves its state as is."""
 
     revenue: bool = True
     information: bool = True
@@ -73,6 +76,11 @@ class Mechanisms(Block):
     network_evolution: bool = True
     adaptation: bool = True
     rule_compliance: bool = True
+    economy: bool = Field(
+        False,
+        description="The local economy: production, jobs, incomes, firm entry and exit, access "
+        "costs, and officials' multitask effort (sim/economy.py); off by default.",
+    )
 
 
 class NetworkParams(Block):
@@ -699,6 +707,7 @@ class ModelParams(StrictBlock):
     adaptation: AdaptationParams = Field(default_factory=AdaptationParams)
     rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
+    economy: EconomyParams = Field(default_factory=EconomyParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -716,6 +725,12 @@ class ModelParams(StrictBlock):
             raise ValueError(
                 f"network.k ({self.network.k}) must be smaller than citizens ({self.citizens}) "
                 f"for {self.network.kind}"
+            )
+        missing = [d for d in self.economy.productive_domains if d not in self.services.domains]
+        if missing:
+            raise ValueError(
+                f"economy.productive_domains names {show(missing)}, which are not in "
+                f"services.domains {show(self.services.domains)}"
             )
         self._check_memory()
         # overrides are checked one by one; the preset plus overrides must also fit together,

@@ -98,6 +98,9 @@ class EnterpriseState:
     contract_revenue: np.ndarray = field(init=False)
     fine_paid: np.ndarray = field(init=False)
     subsidy_received: np.ndarray = field(init=False)
+    # the economy (sim.economy): in the market or a potential firm; real output per step
+    active: np.ndarray = field(init=False)
+    output: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -105,6 +108,8 @@ class EnterpriseState:
         self.contract_revenue = np.zeros(n)
         self.fine_paid = np.zeros(n)
         self.subsidy_received = np.zeros(n)
+        self.active = np.ones(n, dtype=bool)
+        self.output = np.zeros(n)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)

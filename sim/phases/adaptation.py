@@ -44,10 +44,28 @@ reads ``citizens.complained``, ``citizens.complaint_pollution``, ``citizens.harm
 ``governments.domain_tilt``, ``governments.enforcement_effort``, ``governments.money``,
 ``governments.n_jurisdictions``, ``governments.perceived_local``,
 ``governments.pollution_complaint_rate``, ``governments.population``,
-``governments.service_complaint_rate``, ``ledger``, ``levers``, ``params.adaptation``;
+``governments.service_complaint_rate``, ``economy``, ``ledger``, ``levers``,
+``params.adaptation``;
 
 writes ``governments.enforcement_effort``, ``governments.domain_tilt``,
-``governments.pollution_complaint_rate``, ``governments.service_complaint_rate``.
+``governments.pollution_complaint_rate``, ``governments.service_complaint_rate``,
+``economy``.
+
+**Multitask officials (only with ``mechanisms.economy``).** Officials split a fixed
+attention budget over growth promotion, service quality and environmental
+enforcement, ``e_j = (e^g, e^s, e^env)``, summing to 1. Rewarded linearly on
+measured performance ``log e_k`` in each task with the evaluation weights, their
+optimum is ``e*_k = w_k`` (Holmström & Milgrom 1991: effort follows the relative
+marginal rewards; the promotion tournament on growth, Li & Zhou 2005); they move
+toward it at rate ``a``, ``e_j += a (w - e_j)``. Growth attention speeds firms'
+permits and buys promotion subsidies (:mod:`sim.economy`); service attention
+speeds citizens' procedures; enforcement effort becomes the Becker effort above
+times environmental attention relative to a balanced split:
+
+      b_j += a * (m_j (w_e v_j + w_s q^pol_j) - w_g phi_j - k sigma_j),   b_j >= 0
+      f_j  = b_j * 3 e^env_j
+
+With the economy off this block does not run and ``f_j`` follows the first rule.
 """
 
 from __future__ import annotations
@@ -57,6 +75,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.economy import attention_target
 from sim.lever_table import as_column
 from sim.phases.compliance import violation_rates
 
@@ -71,6 +90,7 @@ READS: tuple[str, ...] = (
     "citizens.harm",
     "citizens.jurisdiction",
     "domain_index",
+    "economy",
     "enterprises.fine_paid",
     "enterprises.jurisdiction",
     "enterprises.profit",
@@ -92,6 +112,7 @@ WRITES: tuple[str, ...] = (
     "governments.domain_tilt",
     "governments.pollution_complaint_rate",
     "governments.service_complaint_rate",
+    "economy",
 )
 
 
@@ -130,6 +151,21 @@ def complaints_by_cause(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]
     return np.maximum(q_svc, 0.0), q_pol
 
 
+def _multitask(model: GovernanceModel, pressure: np.ndarray, weights: tuple) -> None:
+    """With the economy on: move attention toward the evaluation weights; scale enforcement.
+
+    ``e_j += a (w - e_j)`` (the Holmström-Milgrom optimum of
+    :func:`sim.economy.attention_target`), then ``f_j = b_j * 3 e^env_j`` with ``b_j``
+    the enforcement effort of the Becker rule above.
+    """
+    econ = model.economy
+    rate = model.params.adaptation.rate
+    target = attention_target(weights, model.governments.n_jurisdictions)
+    econ.attention += rate * (target - econ.attention)
+    econ.enforcement_base[:] = np.maximum(econ.enforcement_base + rate * pressure, 0.0)
+    model.governments.enforcement_effort[:] = econ.enforcement_base * 3.0 * econ.attention[:, 2]
+
+
 def adapt(model: GovernanceModel) -> None:
     """Update enforcement effort and allocation tilt of every local government."""
     gov = model.governments
@@ -154,7 +190,11 @@ def adapt(model: GovernanceModel) -> None:
         productive = inspection * gov.enforcement_effort < 1.0
         benefit = productive * (w_e * violation_rates(model) + w_s * q_pol)
         pressure = benefit - w_g * fine_burden - params.enforcement_cost_weight * cost_share
-        gov.enforcement_effort[:] = np.maximum(gov.enforcement_effort + rate * pressure, 0.0)
+        econ = getattr(model, "economy", None)
+        if econ is None:
+            gov.enforcement_effort[:] = np.maximum(gov.enforcement_effort + rate * pressure, 0.0)
+        else:
+            _multitask(model, pressure, (w_g, w_s, w_e))
 
     money = gov.money.sum(axis=1, keepdims=True)
     shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)

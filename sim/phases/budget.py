@@ -48,6 +48,7 @@ from sim.fiscal import (
 )
 from sim.phases.adaptation import evaluation_weights
 from sim.phases.compliance import inspection_probabilities
+from sim.phases.economy import economy_costs
 from sim.phases.information import platform_running_costs
 from sim.phases.unrest import policing_costs
 from sim.state import split_by_level
@@ -95,7 +96,9 @@ def later_costs(model: GovernanceModel, administration: np.ndarray) -> np.ndarra
     fixed administration ``A_g``) are set aside like programmes, so that they cannot
     take reserves below the borrowing limit unless contracting or answers grow from
     one step to the next. A household rule's inspections and rewards (phase 12) are
-    not: their categories are those of the programmes set aside above.
+    not: their categories are those of the programmes set aside above. With the
+    economy on, last step's unemployment benefits and this step's promotion spending
+    are set aside too (:func:`sim.phases.economy.economy_costs`).
     """
     ledger = model.ledger
     later = ledger.previous_spending(("contracting",))
@@ -103,6 +106,8 @@ def later_costs(model: GovernanceModel, administration: np.ndarray) -> np.ndarra
     later += np.maximum(answers, 0.0)
     if model.params.mechanisms.unrest:
         later += split_by_level(policing_costs(model), model.params.decentralization)
+    if model.economy is not None:  # benefits and promotion (sim.phases.economy)
+        later += economy_costs(model)
     return later
 
 
@@ -210,5 +215,7 @@ def settle_initial_reserves(model: GovernanceModel) -> None:
         recurring += split_by_level(platform_running_costs(model), params.decentralization)
     if params.mechanisms.unrest:
         recurring += split_by_level(policing_costs(model), params.decentralization)
+    if model.economy is not None:
+        recurring += economy_costs(model)
     need = admin + committed_spending(model) + recurring + targets
     model.ledger.reserves[:] = steady_state_reserves(params, gov.population, revenue, need)

@@ -22,7 +22,7 @@ that spills across borders, every citizen of the jurisdiction:
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.enterprise``, ``citizens.harm``, ``citizens.jurisdiction``,
-``enterprises.contract_revenue``, ``enterprises.fine_paid``,
+``enterprises.active``, ``enterprises.contract_revenue``, ``enterprises.fine_paid``,
 ``enterprises.jurisdiction``, ``enterprises.profit``, ``enterprises.reputation``,
 ``enterprises.subsidy_received``, ``enterprises.violating``,
 ``enterprises.violation_gain``, ``governments.enforcement_effort``,
@@ -51,6 +51,7 @@ READS: tuple[str, ...] = (
     "citizens.enterprise",
     "citizens.harm",
     "citizens.jurisdiction",
+    "enterprises.active",
     "enterprises.contract_revenue",
     "enterprises.fine_paid",
     "enterprises.jurisdiction",
@@ -131,7 +132,7 @@ def comply(model: GovernanceModel) -> None:
         peer = _random_peer(ent.jurisdiction, rng)
         copying = rng.random(n) < comp.imitation_rate
         violate = np.where(copying, ent.violating[peer], violate)
-    ent.violating[:] = violate
+    ent.violating[:] = violate & ent.active  # potential firms out of the market (economy) do not
 
     probability = inspection_probabilities(model)
     inspected = rng.random(n) < probability

@@ -11,6 +11,11 @@ the rest, which it redistributes per capita through its allocation (phase 3):
 ``m_j`` is the revenue multiplier that revenue shocks change; ``d_i`` the share of
 income citizen ``i`` declares (1 unless phase 7's tax compliance lowers it).
 
+With the economy on (``mechanisms.economy``, :mod:`sim.economy`) the same rule
+taxes what the economy makes: ``y_i`` is a wage (or the unemployment benefit) and
+``pi_e`` includes the firm's operating profit (0 for firms out of the market), so
+revenue follows output, employment and firm entry.
+
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.income``, ``citizens.jurisdiction``, ``citizens.tax_compliance``,

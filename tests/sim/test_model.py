@@ -71,6 +71,7 @@ OWNED_STATE: dict[str, Callable[[GovernanceModel], np.ndarray]] = {
     "network_evolution": lambda m: m.org_ties.weight,
     "adaptation": lambda m: m.governments.enforcement_effort,
     "rule_compliance": lambda m: m.citizens.habit,
+    "economy": lambda m: m.enterprises.output,
 }
 
 
@@ -104,6 +105,7 @@ def test_switched_on_phases_do_change_their_state(small_params) -> None:
                 "levers": {"voice_cost": 0.0},
                 "rule_compliance": {"rule_in_force": True, "monitoring": 0.5, "fine": 2.0},
                 "unrest": {"threshold": 0.0},
+                "mechanisms": {"economy": True},  # off by default
             }
         ),
         rng=3,
