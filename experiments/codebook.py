@@ -88,6 +88,8 @@ INDICATOR_UNITS: dict[str, str] = {
     "provider_diversity": "normalised entropy (0-1)",
     "decision_dispersion": "normalised entropy (0-1)",
     "rule_compliance": "share of households (0-1)",
+    "intrinsic_motivation": "share of uncrowded intrinsic motivation (0-1)",
+    "coproduced_output_per_capita": "provision units per citizen per step",
 }
 
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside

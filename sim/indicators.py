@@ -93,6 +93,11 @@ INDICATORS: dict[str, str] = {
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
     "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
+    # incentives: crowding-out and co-production output (sim.incentives, sim.phases.coproduction)
+    "intrinsic_motivation": "Mean intrinsic motivation of citizens relative to its uncrowded level "
+    "(1 = intact; rewards crowd it out when incentives.crowding_out > 0).",
+    "coproduced_output_per_capita": "Service output added by co-producing citizens per citizen this "
+    "step (provision units; counted in provision and coverage).",
 }
 
 
@@ -160,6 +165,8 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         network["org_clustering"],
         network["org_betweenness_centralization"],
         _share(cit.rule_complying),
+        _mean(cit.intrinsic_motivation),
+        float(model.governments.coproduced_output.sum()) / len(cit),
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
