@@ -144,6 +144,12 @@ REGISTRY: tuple[Indicator, ...] = (
         "Share of households complying with the household rule in force (0 without one).",
         batched=False,
     ),
+    Indicator(
+        "intrinsic_motivation",
+        "citizens",
+        "share of uncrowded intrinsic motivation (0-1)",
+        "Mean intrinsic motivation of citizens relative to its uncrowded level (1 = intact; rewards crowd it out when incentives.crowding_out > 0).",
+    ),
     # services
     Indicator(
         "service_coverage",
@@ -193,6 +199,12 @@ REGISTRY: tuple[Indicator, ...] = (
         "share (0-1)",
         "Output lost to quality shading / contracted output before shading (enterprises and social orgs).",
         batched=True,
+    ),
+    Indicator(
+        "coproduced_output_per_capita",
+        "services",
+        "provision units per citizen per step",
+        "Service output added by co-producing citizens per citizen this step (provision units; counted in provision and coverage).",
     ),
     # fiscal
     Indicator(

@@ -298,11 +298,16 @@ def _measure_citizens(model: GovernanceModel) -> dict[str, float]:
         "mean_harm": harm,
         "welfare": _mean(cit.service_utility) - harm,
         "rule_compliance": _share(cit.rule_complying),
+        "intrinsic_motivation": _mean(cit.intrinsic_motivation),
     }
 
 
 def _measure_services(model: GovernanceModel) -> dict[str, float]:
-    return {"service_coverage": _mean(model.citizens.coverage)}
+    cit = model.citizens
+    return {
+        "service_coverage": _mean(cit.coverage),
+        "coproduced_output_per_capita": float(model.governments.coproduced_output.sum()) / len(cit),
+    }
 
 
 def _measure_enforcement(model: GovernanceModel) -> dict[str, float]:

@@ -13,6 +13,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from sim.economy import EconomyParams
+from sim.incentives import IncentiveParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
 from sim.strict import StrictBlock, show
@@ -356,6 +357,18 @@ class CoproductionParams(Block):
         description="Share of its contribution a co-producer gets back as a norm payoff at full "
         "trust with every neighbour co-producing (conditional cooperation); 0, or the trust "
         "phase off, is the plain public goods game.",
+    )
+    output_per_participant: float = Field(
+        0.0,
+        ge=0.0,
+        description="Service output (provision units per step) each co-producing citizen adds "
+        "to output_domain in its jurisdiction (sorted waste, care hours); 0: co-production "
+        "produces no service output.",
+    )
+    output_domain: str = Field(
+        "environment",
+        description="Service domain that co-production adds output to (one of services.domains; "
+        "checked when output_per_participant > 0).",
     )
 
 
@@ -708,6 +721,7 @@ class ModelParams(StrictBlock):
     rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
+    incentives: IncentiveParams = Field(default_factory=IncentiveParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -730,6 +744,15 @@ class ModelParams(StrictBlock):
         if missing:
             raise ValueError(
                 f"economy.productive_domains names {show(missing)}, which are not in "
+                f"services.domains {show(self.services.domains)}"
+            )
+        coproduction = self.coproduction
+        if (
+            coproduction.output_per_participant > 0
+            and coproduction.output_domain not in self.services.domains
+        ):
+            raise ValueError(
+                f"coproduction.output_domain {show(coproduction.output_domain)} is not one of "
                 f"services.domains {show(self.services.domains)}"
             )
         self._check_memory()

@@ -57,6 +57,8 @@ class CitizenState:
     tax_compliance: np.ndarray = field(init=False)
     rule_complying: np.ndarray = field(init=False)
     habit: np.ndarray = field(init=False)
+    # intrinsic motivation relative to its uncrowded level (phases 5 and 12; sim.incentives)
+    intrinsic_motivation: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -80,6 +82,7 @@ class CitizenState:
         self.tax_compliance = np.ones(n)
         self.rule_complying = np.zeros(n, dtype=bool)
         self.habit = np.zeros(n)
+        self.intrinsic_motivation = np.ones(n)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)
@@ -172,6 +175,7 @@ class GovernmentState:
     social_org_output: np.ndarray = field(init=False)
     shaded_output: np.ndarray = field(init=False)
     bidders: np.ndarray = field(init=False)
+    coproduced_output: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -203,6 +207,8 @@ class GovernmentState:
         self.shaded_output = np.zeros((j, d))
         # enterprises bidding for each local government's contracts (phase 4)
         self.bidders = np.zeros(j)
+        # service output added by co-producing citizens (phase 4, from phase 5's strategies)
+        self.coproduced_output = np.zeros((j, d))
 
     def demand_factor(self) -> np.ndarray:
         """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""

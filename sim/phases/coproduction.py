@@ -40,16 +40,36 @@ neighbours. It applies only while the trust phase is switched on; with it off, o
 uses ``highest + kappa gamma (k + 1)``, an upper bound of the payoff with the norm
 term.
 
+Crowding-out (:mod:`sim.incentives`; Frey & Jegen 2001). The norm payoff is an
+intrinsic motive, so it is scaled by the citizen's intrinsic motivation ``m_x``:
+
+    P_x += s_x * kappa * m_x * trust_x * nbar_x * gamma_x (k_x + 1)
+
+A co-producer paid the participation reward this step moves ``m_x`` toward its
+crowded-out floor ``1 - crowding_out * w_form``; a citizen paid no reward here nor
+by a rule in force recovers toward 1 at ``recovery_rate`` (both after the payoffs,
+so they act from the next game on). With ``incentives.crowding_out = 0`` ``m`` stays
+1 and the game is today's, bit for bit.
+
+Co-production output (Parks et al. 1981; Ostrom 1996, "Crossing the great
+divide", World Development 24:1073; Alford 2009): co-producers also produce
+services. Each adds ``q = output_per_participant`` provision units a step to
+``output_domain`` in its jurisdiction, ``O_jd = q * #co-producers_j``
+(:func:`coproduced_output`), which the services phase adds to output before
+provision, spill-overs and coverage. Phase 4 runs before this phase, so it counts
+the strategies left by the last imitation: the citizens who play this step's game.
+
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
-reads ``citizens.cooperate``, ``citizens.jurisdiction``, ``citizens.payoff``,
+reads ``citizens.cooperate``, ``citizens.intrinsic_motivation``,
+``citizens.jurisdiction``, ``citizens.payoff``, ``citizens.rule_complying``,
 ``citizens.social_org``, ``citizens.trust``, ``derived``,
 ``governments.n_jurisdictions``, ``ledger``, ``levers``, ``params.coproduction``,
-``social``, ``social_orgs.jurisdiction``, ``social_orgs.members``,
-``social_orgs.volunteers``;
+``params.incentives``, ``params.rule_compliance``, ``social``,
+``social_orgs.jurisdiction``, ``social_orgs.members``, ``social_orgs.volunteers``;
 
-writes ``citizens.cooperate``, ``citizens.payoff``, ``social_orgs.members``,
-``social_orgs.volunteers``, ``ledger``.
+writes ``citizens.cooperate``, ``citizens.intrinsic_motivation``, ``citizens.payoff``,
+``social_orgs.members``, ``social_orgs.volunteers``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -60,6 +80,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction
+from sim.incentives import crowd_out, recover
 from sim.network import SocialAdjacency
 
 if TYPE_CHECKING:
@@ -70,6 +91,7 @@ __all__ = [
     "WRITES",
     "contribution_per_game",
     "coproduce",
+    "coproduced_output",
     "imitate",
     "payoff_bounds",
     "public_goods_payoffs",
@@ -77,8 +99,10 @@ __all__ = [
 
 READS: tuple[str, ...] = (
     "citizens.cooperate",
+    "citizens.intrinsic_motivation",
     "citizens.jurisdiction",
     "citizens.payoff",
+    "citizens.rule_complying",
     "citizens.social_org",
     "citizens.trust",
     "derived",
@@ -86,6 +110,8 @@ READS: tuple[str, ...] = (
     "ledger",
     "levers",
     "params.coproduction",
+    "params.incentives",
+    "params.rule_compliance",
     "social",
     "social_orgs.jurisdiction",
     "social_orgs.members",
@@ -93,6 +119,7 @@ READS: tuple[str, ...] = (
 )
 WRITES: tuple[str, ...] = (
     "citizens.cooperate",
+    "citizens.intrinsic_motivation",
     "citizens.payoff",
     "social_orgs.members",
     "social_orgs.volunteers",
@@ -241,20 +268,70 @@ def coproduce(model: GovernanceModel) -> None:
     )
     game = _game(model, reward)
     _payoffs(social, cit.cooperate, game, out=cit.payoff)
+    motivation = cit.intrinsic_motivation
     if game.conditioning is not None:
         norm = social.neighbour_mean(cit.cooperate.astype(np.float64))
         norm *= cit.trust
         norm *= game.conditioning
         norm *= cit.cooperate
+        norm *= motivation  # exactly 1 without crowding-out (sim.incentives)
         cit.payoff += norm
     n_j = model.governments.n_jurisdictions
+    rewarded = None
     if np.any(reward_money > 0):
         paid = reward_money * by_jurisdiction(cit.jurisdiction, cit.cooperate, n_j)
         model.ledger.pay_shared(paid, model.params.decentralization)
+        offered = reward_money > 0  # a pilot offers the reward in some jurisdictions only
+        rewarded = cit.cooperate & (
+            offered if isinstance(offered, bool | np.bool_) else np.take(offered, cit.jurisdiction)
+        )
+    _update_motivation(model, rewarded)
     cit.cooperate[:] = imitate(
         social, cit.cooperate, cit.payoff, game.highest, game.lowest, model.rng
     )
     update_volunteers(model)
+
+
+def _update_motivation(model: GovernanceModel, rewarded: np.ndarray | None) -> None:
+    """Crowd out the rewarded co-producers' intrinsic motivation; let the unrewarded recover.
+
+    Recovery (once a step, here) spares the households the rule phase rewards: those
+    complying with a rule in force that pays a reward (their last decision).
+    """
+    incentives = model.params.incentives
+    if incentives.inert:
+        return
+    cit = model.citizens
+    motivation = cit.intrinsic_motivation
+    if rewarded is not None:
+        crowd_out(motivation, rewarded, incentives)
+    if incentives.recovery_rate > 0:
+        rule = model.params.rule_compliance
+        paid = np.zeros(len(cit), dtype=bool) if rewarded is None else rewarded
+        if rule.rule_in_force and rule.reward > 0:
+            paid = paid | cit.rule_complying
+        recover(motivation, ~paid, incentives)
+
+
+def coproduced_output(model: GovernanceModel) -> np.ndarray | None:
+    """Service output co-producing citizens add per jurisdiction and domain (J x D), or None.
+
+    ``O_jd = q * #{i in j : s_i = 1}`` for the configured ``output_domain`` ``d``
+    and 0 elsewhere, with ``q = output_per_participant``; None when ``q = 0``.
+    Read by the services phase (4) before this phase runs, so it counts the
+    citizens who play this step's game (the strategies left by the last imitation).
+    """
+    params = model.params.coproduction
+    if params.output_per_participant == 0.0:
+        return None
+    cit = model.citizens
+    gov = model.governments
+    produced = np.zeros((gov.n_jurisdictions, gov.n_domains))
+    participants = by_jurisdiction(cit.jurisdiction, cit.cooperate, gov.n_jurisdictions)
+    produced[:, model.domain_index[params.output_domain]] = (
+        params.output_per_participant * participants
+    )
+    return produced
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Inert until a rule is in force (``rule_compliance.rule_in_force``, set by a case
 or an event); then every household decides each step whether to comply. It
 complies iff what complying brings exceeds its effort cost:
 
-    U_i = reward + p_i F + w_n n_i + w_h h_i + w_l trust_i - c_i,   comply_i = [U_i > 0]
+    U_i = reward + p_i F + w_n m_i n_i + w_h h_i + w_l m_i trust_i - c_i,   comply_i = [U_i > 0]
 
 * deterrence ``p_i F`` (Becker 1968): the fine times the detection probability,
   which combines inspectors and volunteers among the social neighbours
@@ -22,6 +22,12 @@ complies iff what complying brings exceeds its effort cost:
   the habit has formed and collapses if monitoring is withdrawn too early;
 * legitimacy ``w_l trust_i``: voluntary compliance rises with trust (Kirchler,
   Hoelzl & Wahl 2008; Tyler 2006);
+* intrinsic motivation ``m_i`` (:mod:`sim.incentives`) scales the two intrinsic
+  motives, the norm and legitimacy terms: ``w_n m_i n_i + w_l m_i trust_i``. A
+  household paid the rule's reward this step moves ``m_i`` toward its crowded-out
+  floor (Frey & Jegen 2001; Gneezy & Rustichini 2000), so a reward raises
+  compliance now and lowers it after it is withdrawn; with
+  ``incentives.crowding_out = 0`` ``m_i`` stays 1 and the rule is today's;
 * the effort cost ``c_i = effort_cost * y_i / mean_income`` is the opportunity cost
   of time, proportional to income (an assumption that gives each household its own
   threshold without extra draws).
@@ -35,11 +41,13 @@ and reward are its own parameters, which events set.
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.cooperate``, ``citizens.habit``, ``citizens.income``,
-``citizens.jurisdiction``, ``citizens.rule_complying``, ``citizens.trust``,
-``governments.n_jurisdictions``, ``governments.population``, ``ledger``,
+``citizens.intrinsic_motivation``, ``citizens.jurisdiction``,
+``citizens.rule_complying``, ``citizens.trust``, ``governments.n_jurisdictions``,
+``governments.population``, ``ledger``, ``params.incentives``,
 ``params.rule_compliance``, ``social``;
 
-writes ``citizens.rule_complying``, ``citizens.habit``, ``ledger``.
+writes ``citizens.rule_complying``, ``citizens.habit``,
+``citizens.intrinsic_motivation``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction
+from sim.incentives import crowd_out
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -59,18 +68,21 @@ READS: tuple[str, ...] = (
     "citizens.cooperate",
     "citizens.habit",
     "citizens.income",
+    "citizens.intrinsic_motivation",
     "citizens.jurisdiction",
     "citizens.rule_complying",
     "citizens.trust",
     "governments.n_jurisdictions",
     "governments.population",
     "ledger",
+    "params.incentives",
     "params.rule_compliance",
     "social",
 )
 WRITES: tuple[str, ...] = (
     "citizens.rule_complying",
     "citizens.habit",
+    "citizens.intrinsic_motivation",
     "ledger",
 )
 
@@ -100,17 +112,20 @@ def follow_rule(model: GovernanceModel) -> None:
     detect = detection_probability(p.monitoring, p.volunteer_detection, volunteers)
     norm = social.neighbour_mean(cit.rule_complying.astype(np.float64))
 
+    motivation = cit.intrinsic_motivation  # exactly 1 without crowding-out
     value = detect * p.fine
     value += p.reward
-    value += p.norm_weight * norm
+    value += p.norm_weight * norm * motivation
     value += p.habit_weight * cit.habit
-    value += p.legitimacy_weight * cit.trust
+    value += p.legitimacy_weight * cit.trust * motivation
     value -= (p.effort_cost / model.params.fiscal.mean_income) * cit.income
     comply = value > 0
     cit.rule_complying[:] = comply
 
     habit = cit.habit
     habit += np.where(comply, p.habit_gain * (1.0 - habit), -p.habit_decay * habit)
+    if p.reward > 0:
+        crowd_out(motivation, comply, model.params.incentives)
 
     caught = (model.rng.random(len(cit)) < detect) & ~comply
     d = model.params.decentralization

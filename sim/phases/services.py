@@ -58,8 +58,10 @@ decays without them (assumption):
 with ``V_s`` the volunteers, ``W_s`` the summed weight of its partnership ties,
 ``nu`` and ``t`` their capacity value and ``gamma`` the adjustment rate.
 
-A channel with no tied provider falls back to government delivery. Provision per
-capita ``x_jd`` then spills over between jurisdictions:
+A channel with no tied provider falls back to government delivery. Co-producing citizens add
+their own output ``O_jd`` (:func:`sim.phases.coproduction.coproduced_output`; 0 by
+default), so provision per capita is ``x_jd = (out_jd + O_jd) / N_j``; it then
+spills over between jurisdictions:
 
     x_eff_jd = (1 - s_d) x_jd + s_d * mean_{k != j} x_kd
 
@@ -80,16 +82,18 @@ mix that does not match needs costs at any budget. Service utility is
 
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
-reads ``citizens.coverage``, ``citizens.jurisdiction``, ``citizens.need``,
+reads ``citizens.cooperate``, ``citizens.coverage``, ``citizens.jurisdiction``, ``citizens.need``,
 ``citizens.service_utility``, ``derived``, ``enterprises.capacity``,
 ``enterprises.contract_revenue``, ``enterprises.jurisdiction``,
 ``enterprises.violating``, ``governments.bidders``, ``governments.central_money``,
-``governments.demand_factor``, ``governments.demand_multiplier``, ``governments.money``,
+``governments.coproduced_output``, ``governments.demand_factor``,
+``governments.demand_multiplier``, ``governments.money``,
 ``governments.need_drift``, ``governments.nongov_output``, ``governments.output``,
 ``governments.population``, ``governments.provision``, ``governments.service_budget``,
 ``governments.shaded_output``, ``governments.social_org_output``, ``ledger``,
 ``levers``, ``org_ties.active``, ``org_ties.government``, ``org_ties.kind``,
-``org_ties.of_kind``, ``org_ties.partner``, ``org_ties.weight``, ``params.services``,
+``org_ties.of_kind``, ``org_ties.partner``, ``org_ties.weight``, ``params.coproduction``,
+``params.services``,
 ``social_orgs.capacity``, ``social_orgs.domain``, ``social_orgs.funding``,
 ``social_orgs.jurisdiction``, ``social_orgs.members``, ``social_orgs.output``,
 ``social_orgs.volunteers``, ``spillover``;
@@ -98,7 +102,8 @@ writes ``citizens.coverage``, ``citizens.service_utility``,
 ``enterprises.contract_revenue``, ``social_orgs.capacity``, ``social_orgs.funding``,
 ``social_orgs.output``, ``governments.output``, ``governments.nongov_output``,
 ``governments.provision``, ``governments.social_org_output``,
-``governments.shaded_output``, ``governments.bidders``, ``ledger``.
+``governments.shaded_output``, ``governments.bidders``,
+``governments.coproduced_output``, ``ledger``.
 """
 
 from __future__ import annotations
@@ -110,6 +115,7 @@ import numpy as np
 from sim.aggregate import row_sum
 from sim.lever_table import as_column
 from sim.network import OrgTies
+from sim.phases.coproduction import coproduced_output
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -126,6 +132,7 @@ __all__ = [
 ]
 
 READS: tuple[str, ...] = (
+    "citizens.cooperate",
     "citizens.coverage",
     "citizens.jurisdiction",
     "citizens.need",
@@ -137,6 +144,7 @@ READS: tuple[str, ...] = (
     "enterprises.violating",
     "governments.bidders",
     "governments.central_money",
+    "governments.coproduced_output",
     "governments.demand_factor",
     "governments.demand_multiplier",
     "governments.money",
@@ -156,6 +164,7 @@ READS: tuple[str, ...] = (
     "org_ties.of_kind",
     "org_ties.partner",
     "org_ties.weight",
+    "params.coproduction",
     "params.services",
     "social_orgs.capacity",
     "social_orgs.domain",
@@ -179,6 +188,7 @@ WRITES: tuple[str, ...] = (
     "governments.social_org_output",
     "governments.shaded_output",
     "governments.bidders",
+    "governments.coproduced_output",
     "ledger",
 )
 
@@ -309,7 +319,11 @@ def deliver_services(model: GovernanceModel) -> None:
     model.ledger.pay_shared(
         contract_cost * contracts, model.params.decentralization, category="contracting"
     )
-    gov.provision[:] = effective_provision(gov.output / gov.population[:, None], model.spillover)
+    # co-producing citizens' own output (sim.phases.coproduction.coproduced_output)
+    produced = coproduced_output(model)
+    gov.coproduced_output[:] = 0.0 if produced is None else produced
+    total = gov.output if produced is None else gov.output + produced
+    gov.provision[:] = effective_provision(total / gov.population[:, None], model.spillover)
     score_citizens(model)
 
 
