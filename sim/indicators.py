@@ -93,6 +93,12 @@ INDICATORS: dict[str, str] = {
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
     "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
+    # risk and incidents (sim.phases.risk; 0 while risk.enabled is off)
+    "incident_rate": "Share of enterprises with an incident this step (risk; 0 without risk).",
+    "detection_lag": "Mean steps from a violation spell's start to its detection (by inspection or "
+    "incident), over the detections of the last risk.lag_window steps; 0 when there were none.",
+    "inspection_hit_rate": "Violators found per inspection this step (risk; 0 without risk or "
+    "inspections).",
 }
 
 
@@ -160,6 +166,10 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         network["org_clustering"],
         network["org_betweenness_centralization"],
         _share(cit.rule_complying),
+        # risk and incidents
+        model.risk_log.incident_rate,
+        model.risk_log.detection_lag,
+        model.risk_log.hit_rate,
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 

@@ -12,8 +12,10 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from sim.departments import DepartmentParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
+from sim.risk import RiskParams
 from sim.strict import StrictBlock, show
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "AdaptationParams",
     "ComplianceParams",
     "CoproductionParams",
+    "DepartmentParams",
     "FiscalParams",
     "InformationParams",
     "Mechanisms",
@@ -28,6 +31,7 @@ __all__ = [
     "ModelParams",
     "NetworkEvolutionParams",
     "NetworkParams",
+    "RiskParams",
     "RuleComplianceParams",
     "ServiceParams",
     "TrustParams",
@@ -699,6 +703,9 @@ class ModelParams(StrictBlock):
     adaptation: AdaptationParams = Field(default_factory=AdaptationParams)
     rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
+    # risk and incidents; departments and information islands (both off by default)
+    risk: RiskParams = Field(default_factory=RiskParams)
+    departments: DepartmentParams = Field(default_factory=DepartmentParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

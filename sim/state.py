@@ -98,6 +98,10 @@ class EnterpriseState:
     contract_revenue: np.ndarray = field(init=False)
     fine_paid: np.ndarray = field(init=False)
     subsidy_received: np.ndarray = field(init=False)
+    # risk and incidents (sim.phases.risk; used only with risk.enabled)
+    hazard: np.ndarray = field(init=False)
+    spell_start: np.ndarray = field(init=False)
+    incident: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -105,6 +109,10 @@ class EnterpriseState:
         self.contract_revenue = np.zeros(n)
         self.fine_paid = np.zeros(n)
         self.subsidy_received = np.zeros(n)
+        # hazard of the current violation, the step its spell started (-1: none)
+        self.hazard = np.zeros(n)
+        self.spell_start = np.full(n, -1, dtype=np.int64)
+        self.incident = np.zeros(n, dtype=bool)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)
@@ -167,6 +175,8 @@ class GovernmentState:
     social_org_output: np.ndarray = field(init=False)
     shaded_output: np.ndarray = field(init=False)
     bidders: np.ndarray = field(init=False)
+    cross_demand: np.ndarray = field(init=False)
+    cross_history: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -198,6 +208,10 @@ class GovernmentState:
         self.shaded_output = np.zeros((j, d))
         # enterprises bidding for each local government's contracts (phase 4)
         self.bidders = np.zeros(j)
+        # departments (sim.departments): the part of demand_multiplier that came from
+        # cross-domain shocks, and its recent values, newest first (phase 2)
+        self.cross_demand = np.ones((j, d))
+        self.cross_history = np.zeros((0, j, d))
 
     def demand_factor(self) -> np.ndarray:
         """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""
