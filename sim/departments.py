@@ -123,8 +123,12 @@ def route_cross_domain(
     if not extra.any():
         return delayed
     ratio = _at_lag(gov.cross_history, late) / _at_lag(gov.cross_history, lag)
+    moved = np.any(ratio != 1.0, axis=1, keepdims=True)
+    if not moved.any():
+        return delayed
     seen = delayed * ratio
-    return seen / seen.sum(axis=1, keepdims=True)
+    # rows whose cross-domain part did not change in between stay exactly as reported
+    return np.where(moved, seen / seen.sum(axis=1, keepdims=True), delayed)
 
 
 def pay_working_groups(model: GovernanceModel) -> None:

@@ -80,7 +80,8 @@ writes ``governments.perceived_local``, ``governments.perceived_central``,
 ``governments.need_drift``, ``governments.demand_history``,
 ``governments.platform_capability``, ``ledger``; with departments
 (``departments.enabled``) it also reads ``governments.cross_demand``,
-``governments.cross_history``, ``params.departments`` and writes
+``governments.cross_history``, ``governments.n_jurisdictions``,
+``params.departments`` and writes
 ``governments.cross_history``.
 
 **Departments** (optional, :mod:`sim.departments`). With ``departments.enabled``
@@ -133,6 +134,7 @@ READS: tuple[str, ...] = (
     "params.information",
     "governments.cross_demand",
     "governments.cross_history",
+    "governments.n_jurisdictions",
     "params.departments",
 )
 WRITES: tuple[str, ...] = (
