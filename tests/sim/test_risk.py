@@ -204,3 +204,35 @@ def test_incidents_raise_harm_and_lower_trust() -> None:
     assert _interval(harm)[0] > 0.0
     assert _interval(satisfaction)[1] < 0.0
     assert _interval(trust)[1] < 0.0
+
+
+def test_same_seed_same_run_with_risk_and_departments() -> None:
+    overrides = {
+        "risk": {"enabled": True, "inspection_targeting": "risk"},
+        "departments": {"enabled": True},
+    }
+    first, second = _model(overrides, seed=8), _model(overrides, seed=8)
+    first.run(15)
+    second.run(15)
+    assert first.indicators == second.indicators
+    assert np.array_equal(first.enterprises.hazard, second.enterprises.hazard)
+
+
+@pytest.mark.slow
+def test_a_better_platform_makes_targeted_inspection_find_more() -> None:
+    # risk targeting needs data: with noiseless reports (platform capability 0.75
+    # at lag 1) the risk score is sharper than with noisy ones (0.30 at noise 0.3)
+    hits = []
+    for seed in range(6):
+        rates = {}
+        for noise in (0.0, 0.3):
+            overrides = {
+                "risk": {"enabled": True, "inspection_targeting": "risk"},
+                "levers": {"information_noise": noise},
+            }
+            model = _model(overrides, seed)
+            model.run(100)
+            rates[noise] = model.risk_log.mean_hit_rate
+        hits.append(rates[0.0] - rates[0.3])
+    # measured: +0.136 violators per inspection [0.120, 0.153]
+    assert _interval(hits)[0] > 0.0
