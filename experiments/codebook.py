@@ -88,6 +88,10 @@ INDICATOR_UNITS: dict[str, str] = {
     "provider_diversity": "normalised entropy (0-1)",
     "decision_dispersion": "normalised entropy (0-1)",
     "rule_compliance": "share of households (0-1)",
+    # risk and incidents (sim.phases.risk)
+    "incident_rate": "share of enterprises with an incident this step (0-1)",
+    "detection_lag": "steps",
+    "inspection_hit_rate": "violators found per inspection (0-1)",
 }
 
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside
