@@ -54,7 +54,8 @@ class Shock(StrictBlock):
     """A one-off change of the world rather than of policy.
 
     ``demand``: multiply demand for ``domain`` (in ``jurisdiction``, or everywhere)
-    by ``factor``; ``revenue``: multiply the tax base by ``factor``; ``trust`` and
+    by ``factor`` (``reported_by`` another domain: a cross-domain shock, see
+    :mod:`sim.departments`); ``revenue``: multiply the tax base by ``factor``; ``trust`` and
     ``hardship``: multiply citizens' values by ``factor``, then add ``delta``,
     clipped to [0, 1].
     """
@@ -64,11 +65,19 @@ class Shock(StrictBlock):
     delta: float = Field(0.0, ge=-1.0, le=1.0)
     domain: str | None = None
     jurisdiction: int | None = Field(None, ge=0)
+    reported_by: str | None = Field(
+        None,
+        description="Demand shock: the domain whose department records it first (a "
+        "cross-domain shock; with departments.enabled it reaches allocation through "
+        "sharing or late, see sim.departments).",
+    )
 
     @model_validator(mode="after")
     def _domain_for_demand(self) -> Self:
         if self.kind == "demand" and self.domain is None:
             raise ValueError("a demand shock needs a domain")
+        if self.reported_by is not None and self.kind != "demand":
+            raise ValueError("reported_by is for demand shocks only")
         return self
 
 
@@ -121,6 +130,14 @@ def check_events(params: ModelParams, events: Iterable[Event]) -> None:
                     raise ValueError(
                         f"shock.domain {show(shock.domain)} is not one of {params.services.domains}"
                     )
+                if (
+                    shock.reported_by is not None
+                    and shock.reported_by not in params.services.domains
+                ):
+                    raise ValueError(
+                        f"shock.reported_by {show(shock.reported_by)} is not one of "
+                        f"{params.services.domains}"
+                    )
                 if shock.jurisdiction is not None and shock.jurisdiction >= params.jurisdictions:
                     raise ValueError(
                         f"shock.jurisdiction {shock.jurisdiction} must be below jurisdictions ({params.jurisdictions})"
@@ -143,6 +160,8 @@ def apply_event(model: GovernanceModel, event: Event) -> None:
     where = slice(None) if shock.jurisdiction is None else shock.jurisdiction
     if shock.kind == "demand":
         gov.demand_multiplier[where, model.domain_index[shock.domain]] *= shock.factor
+        if shock.reported_by is not None and shock.reported_by != shock.domain:
+            gov.cross_demand[where, model.domain_index[shock.domain]] *= shock.factor
     elif shock.kind == "revenue":
         gov.revenue_multiplier[where] *= shock.factor
     else:

@@ -313,6 +313,24 @@ REGISTRY: tuple[Indicator, ...] = (
         "Local governments' mean enforcement effort (adaptation).",
         batched=True,
     ),
+    Indicator(
+        "incident_rate",
+        "enforcement",
+        "share of enterprises with an incident this step (0-1)",
+        "Share of enterprises with an incident this step (risk; 0 without risk).",
+    ),
+    Indicator(
+        "detection_lag",
+        "enforcement",
+        "steps",
+        "Mean steps from a violation spell start to its detection (by inspection or incident), over the detections of the last risk.lag_window steps; 0 when there were none.",
+    ),
+    Indicator(
+        "inspection_hit_rate",
+        "enforcement",
+        "violators found per inspection (0-1)",
+        "Violators found per inspection this step (risk; 0 without risk or inspections).",
+    ),
     # network
     Indicator(
         "provider_diversity",

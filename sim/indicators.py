@@ -312,7 +312,13 @@ def _measure_services(model: GovernanceModel) -> dict[str, float]:
 
 def _measure_enforcement(model: GovernanceModel) -> dict[str, float]:
     ent = model.enterprises
-    return {"compliance_rate": 1.0 - _share(ent.violating) if len(ent) else 1.0}
+    risk = model.risk_log
+    return {
+        "compliance_rate": 1.0 - _share(ent.violating) if len(ent) else 1.0,
+        "incident_rate": risk.incident_rate,
+        "detection_lag": risk.detection_lag,
+        "inspection_hit_rate": risk.hit_rate,
+    }
 
 
 def _measure_network(model: GovernanceModel) -> dict[str, float]:

@@ -55,6 +55,7 @@ from sim.phases.economy import initialise_economy, produce
 from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import decide_tax_compliance, initial_beliefs
+from sim.risk import RiskLog
 from sim.state import Ledger
 from sim.strict import show
 from sim.structure import refresh_structure, track_structure
@@ -148,6 +149,8 @@ class GovernanceModel(mesa.Model):
         )
         self.jurisdiction_need = self.governments.perceived_local.copy()
         self.ledger = Ledger(reserves)
+        # detections and incidents of the risk mechanism (sim.phases.risk), per step
+        self.risk_log = RiskLog(p.risk.lag_window)
         self.org_ties = build_org_ties(
             p.jurisdictions,
             self.enterprises.jurisdiction,

@@ -12,10 +12,12 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from sim.departments import DepartmentParams
 from sim.economy import EconomyParams
 from sim.incentives import IncentiveParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
+from sim.risk import RiskParams
 from sim.strict import StrictBlock, show
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "AdaptationParams",
     "ComplianceParams",
     "CoproductionParams",
+    "DepartmentParams",
     "EconomyParams",
     "FiscalParams",
     "InformationParams",
@@ -31,6 +34,7 @@ __all__ = [
     "ModelParams",
     "NetworkEvolutionParams",
     "NetworkParams",
+    "RiskParams",
     "RuleComplianceParams",
     "ServiceParams",
     "TrustParams",
@@ -722,6 +726,9 @@ class ModelParams(StrictBlock):
     metrics: MetricsParams = Field(default_factory=MetricsParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
     incentives: IncentiveParams = Field(default_factory=IncentiveParams)
+    # risk and incidents; departments and information islands (both off by default)
+    risk: RiskParams = Field(default_factory=RiskParams)
+    departments: DepartmentParams = Field(default_factory=DepartmentParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -104,6 +104,10 @@ class EnterpriseState:
     # the economy (sim.economy): in the market or a potential firm; real output per step
     active: np.ndarray = field(init=False)
     output: np.ndarray = field(init=False)
+    # risk and incidents (sim.phases.risk; used only with risk.enabled)
+    hazard: np.ndarray = field(init=False)
+    spell_start: np.ndarray = field(init=False)
+    incident: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.jurisdiction.size
@@ -113,6 +117,10 @@ class EnterpriseState:
         self.subsidy_received = np.zeros(n)
         self.active = np.ones(n, dtype=bool)
         self.output = np.zeros(n)
+        # hazard of the current violation, the step its spell started (-1: none)
+        self.hazard = np.zeros(n)
+        self.spell_start = np.full(n, -1, dtype=np.int64)
+        self.incident = np.zeros(n, dtype=bool)
 
     def __len__(self) -> int:
         return int(self.jurisdiction.size)
@@ -176,6 +184,8 @@ class GovernmentState:
     shaded_output: np.ndarray = field(init=False)
     bidders: np.ndarray = field(init=False)
     coproduced_output: np.ndarray = field(init=False)
+    cross_demand: np.ndarray = field(init=False)
+    cross_history: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -209,6 +219,10 @@ class GovernmentState:
         self.bidders = np.zeros(j)
         # service output added by co-producing citizens (phase 4, from phase 5's strategies)
         self.coproduced_output = np.zeros((j, d))
+        # departments (sim.departments): the part of demand_multiplier that came from
+        # cross-domain shocks, and its recent values, newest first (phase 2)
+        self.cross_demand = np.ones((j, d))
+        self.cross_history = np.zeros((0, j, d))
 
     def demand_factor(self) -> np.ndarray:
         """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""

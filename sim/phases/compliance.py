@@ -12,7 +12,9 @@ the money value of a full reputation, ``tau`` transparency (public naming) and
 the choice is a logit around the same threshold; with ``imitation_rate`` > 0 an
 enterprise sometimes copies a random peer of its jurisdiction instead (herding).
 
-Inspections are drawn; a caught violator pays ``F`` to its local government and
+Inspections are drawn (with ``risk.enabled`` they may instead be targeted by
+an observed risk score, and violations build up hazards that break out as
+incidents: :mod:`sim.phases.risk`); a caught violator pays ``F`` to its local government and
 loses the share ``tau`` of its reputation, which recovers slowly otherwise.
 Violations harm linked citizens (customers, neighbours) and, through pollution
 that spills across borders, every citizen of the jurisdiction:
@@ -30,7 +32,9 @@ reads ``citizens.enterprise``, ``citizens.harm``, ``citizens.jurisdiction``,
 
 writes ``enterprises.reputation``, ``enterprises.profit``, ``enterprises.fine_paid``,
 ``enterprises.subsidy_received``, ``enterprises.violating``, ``citizens.harm``,
-``ledger``.
+``ledger``; and, for risk and incidents (:mod:`sim.phases.risk`, with ``risk.enabled``),
+reads ``enterprises.hazard``, ``enterprises.incident``, ``enterprises.spell_start``,
+``params.information``, ``params.risk``, ``risk_log`` and writes them (but the parameters).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import by_jurisdiction
+from sim.phases import risk
 from sim.state import split_by_level
 
 if TYPE_CHECKING:
@@ -65,6 +70,7 @@ READS: tuple[str, ...] = (
     "ledger",
     "levers",
     "params.compliance",
+    *risk.READS,
 )
 WRITES: tuple[str, ...] = (
     "enterprises.reputation",
@@ -74,6 +80,7 @@ WRITES: tuple[str, ...] = (
     "enterprises.violating",
     "citizens.harm",
     "ledger",
+    *risk.WRITES,
 )
 
 
@@ -136,6 +143,10 @@ def comply(model: GovernanceModel) -> None:
 
     probability = inspection_probabilities(model)
     inspected = rng.random(n) < probability
+    risky = model.params.risk.enabled
+    if risky:  # hazards build up; inspections may be targeted by risk (sim.phases.risk)
+        risk.grow_hazards(model, violate)
+        inspected = risk.target_inspections(model, inspected)
     caught = inspected & violate
     ent.fine_paid[:] = np.where(caught, fine, 0.0)
     fines = by_jurisdiction(ent.jurisdiction, ent.fine_paid, n_j)
@@ -162,6 +173,8 @@ def comply(model: GovernanceModel) -> None:
         + ent.subsidy_received
     )
     harm_citizens(model)
+    if risky:
+        risk.settle_risks(model, inspected, caught)
 
 
 def harm_citizens(model: GovernanceModel) -> None:

@@ -78,7 +78,17 @@ reads ``governments.complaint_rate``, ``governments.demand_factor``,
 
 writes ``governments.perceived_local``, ``governments.perceived_central``,
 ``governments.need_drift``, ``governments.demand_history``,
-``governments.platform_capability``, ``ledger``.
+``governments.platform_capability``, ``ledger``; with departments
+(``departments.enabled``) it also reads ``governments.cross_demand``,
+``governments.cross_history``, ``governments.n_jurisdictions``,
+``params.departments`` and writes
+``governments.cross_history``.
+
+**Departments** (optional, :mod:`sim.departments`). With ``departments.enabled``
+the part of demand that came from cross-domain shocks reaches the allocating
+office ``I_j = island_delay (1 - pi_j)`` steps later than the rest (0 with a joint
+working group, which costs ``working_group_cost`` per citizen and step):
+``delayed_jd <- normalise_d(delayed_jd X_jd(t - lag - I_j) / X_jd(t - lag))``.
 """
 
 from __future__ import annotations
@@ -87,6 +97,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.departments import pay_working_groups, route_cross_domain
 from sim.lever_table import as_column
 from sim.params import InformationParams
 
@@ -121,6 +132,10 @@ READS: tuple[str, ...] = (
     "ledger",
     "levers",
     "params.information",
+    "governments.cross_demand",
+    "governments.cross_history",
+    "governments.n_jurisdictions",
+    "params.departments",
 )
 WRITES: tuple[str, ...] = (
     "governments.perceived_local",
@@ -129,6 +144,7 @@ WRITES: tuple[str, ...] = (
     "governments.demand_history",
     "governments.platform_capability",
     "ledger",
+    "governments.cross_history",
 )
 
 
@@ -296,6 +312,10 @@ def update_perceived_demand(model: GovernanceModel) -> None:
     gov.demand_history, delayed = delayed_demand(
         gov.demand_history, truth, model.jurisdiction_need, lag
     )
+    if model.params.departments.enabled:  # information islands (sim.departments)
+        capability = platform_capability(lag, noise, info.noise_reference)
+        delayed = route_cross_domain(model, delayed, lag, capability)
+        pay_working_groups(model)
     noisy = delayed + as_column(noise) * model.rng.standard_normal(truth.shape)
     observed = np.maximum(noisy, 0.0)
     totals = observed.sum(axis=1, keepdims=True)
