@@ -748,7 +748,7 @@ class ModelParams(StrictBlock):
                 f"for {self.network.kind}"
             )
         missing = [d for d in self.economy.productive_domains if d not in self.services.domains]
-        if missing:
+        if missing and self.mechanisms.economy:  # unused otherwise: custom domains stay valid
             raise ValueError(
                 f"economy.productive_domains names {show(missing)}, which are not in "
                 f"services.domains {show(self.services.domains)}"

@@ -135,8 +135,13 @@ def test_with_services_off_take_up_does_not_compound() -> None:
 def test_productive_domains_must_exist() -> None:
     with pytest.raises(ValueError, match="productive_domains"):
         ModelParams.model_validate(
-            deep_merge(SMALL, {"economy": {"productive_domains": ["roads"]}})
+            deep_merge(
+                SMALL,
+                {"economy": {"productive_domains": ["roads"]}, "mechanisms": {"economy": True}},
+            )
         )
+    # unused with the economy off: a model with its own domains stays valid
+    ModelParams.model_validate(deep_merge(SMALL, {"economy": {"productive_domains": ["roads"]}}))
 
 
 def test_a_platform_cuts_visits_to_one_at_full_capability_and_attention() -> None:
