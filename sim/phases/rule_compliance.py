@@ -35,7 +35,7 @@ and reward are its own parameters, which events set.
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
 reads ``citizens.cooperate``, ``citizens.habit``, ``citizens.income``,
-``citizens.jurisdiction``, ``citizens.rule_complying``, ``citizens.trust``,
+``citizens.jurisdiction``, ``citizens.rule_complying``, ``citizens.trust``, ``derived``,
 ``governments.n_jurisdictions``, ``governments.population``, ``ledger``,
 ``params.rule_compliance``, ``social``;
 
@@ -62,6 +62,7 @@ READS: tuple[str, ...] = (
     "citizens.jurisdiction",
     "citizens.rule_complying",
     "citizens.trust",
+    "derived",
     "governments.n_jurisdictions",
     "governments.population",
     "ledger",
@@ -96,9 +97,10 @@ def follow_rule(model: GovernanceModel) -> None:
         return
     social = model.social
     n_j = model.governments.n_jurisdictions
-    volunteers = social.neighbour_mean(cit.cooperate.astype(np.float64))
+    # neighbour means of flags, kept up to date from who changed (= social.neighbour_mean)
+    volunteers = model.derived.neighbour_mean_of_flags(social, "cooperate", cit.cooperate)
     detect = detection_probability(p.monitoring, p.volunteer_detection, volunteers)
-    norm = social.neighbour_mean(cit.rule_complying.astype(np.float64))
+    norm = model.derived.neighbour_mean_of_flags(social, "rule_complying", cit.rule_complying)
 
     value = detect * p.fine
     value += p.reward

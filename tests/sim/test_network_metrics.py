@@ -85,16 +85,27 @@ def _freeman(graph: nx.Graph) -> float:
     return float(np.sum(b.max() - b)) / (len(b) - 1)
 
 
-def test_blocked_sparse_clustering_equals_networkx(monkeypatch) -> None:
-    # above the dense threshold clustering multiplies blocks of rows
+@pytest.mark.parametrize("wedges", [7, 1 << 22])
+def test_clustering_from_triangles_equals_networkx(monkeypatch, wedges: int) -> None:
+    # above the dense threshold clustering lists the triangles (in chunks of wedges)
     monkeypatch.setattr(network_metrics, "_DENSE_UP_TO", 10)
-    monkeypatch.setattr(network_metrics, "_ROWS", 7)
+    monkeypatch.setattr(network_metrics, "_WEDGES", wedges)
     graph = nx.barabasi_albert_graph(120, 3, seed=2)
     for u, v in graph.edges:
         graph[u][v]["weight"] = (u * 7 + v) % 5 + 1.0
     adjacency = sparse.csr_array(nx.to_scipy_sparse_array(graph, weight="weight"))
     expected = nx.average_clustering(graph, weight="weight")
     assert network_metrics.average_clustering(adjacency) == pytest.approx(expected, abs=1e-12)
+    # hub and spoke, as an organisational network: triangles only through the hubs
+    graph = _hub_and_spoke(6, 300, 4)
+    rng = np.random.default_rng(4)
+    for u, v in graph.edges:
+        graph[u][v]["weight"] = float(rng.random())
+    expected = nx.average_clustering(graph, weight="weight")
+    assert expected > 0.05
+    assert network_metrics.average_clustering(_adjacency(graph)) == pytest.approx(
+        expected, rel=1e-12, abs=1e-15
+    )
 
 
 def test_sampled_betweenness_uses_fixed_evenly_spaced_pivots(monkeypatch) -> None:
