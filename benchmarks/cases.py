@@ -68,8 +68,10 @@ def _collection_timer(model) -> Iterator[tuple[list[float], list[float]]]:
     """Time the data collection inside each ``model.step()``.
 
     Yields two lists, one entry per step: the time spent computing the indicators
-    (taking the step's snapshot) and the time the DataCollector spent recording
-    them, which includes resolving the deferred indicators every few dozen steps.
+    (taking the step's snapshot) and the time spent recording them: the
+    DataCollector (which includes resolving the deferred indicators every few
+    dozen steps) and the table of indicators per jurisdiction
+    (``metrics.jurisdictions_every``, every step by default).
     """
     import sim.model
 
@@ -92,13 +94,24 @@ def _collection_timer(model) -> Iterator[tuple[list[float], list[float]]]:
         finally:
             recording.append(time.perf_counter() - start)
 
+    rows = model._record_jurisdiction_rows
+
+    def timed_rows():
+        start = time.perf_counter()
+        try:
+            rows()
+        finally:
+            recording[-1] += time.perf_counter() - start
+
     sim.model.take_snapshot = timed_snapshot
     model.datacollector.collect = timed_collect
+    model._record_jurisdiction_rows = timed_rows
     try:
         yield computing, recording
     finally:
         sim.model.take_snapshot = snapshot
         del model.datacollector.collect
+        del model._record_jurisdiction_rows
 
 
 def timed_steps(model, steps: int) -> dict[str, list[float]]:
