@@ -6,12 +6,18 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from sim import derived as derived_module
 from sim.derived import DerivedStructure
 from sim.network import barabasi_albert_graph, social_adjacency
 
 
+@pytest.mark.parametrize("from_size", [0, derived_module._DIFFERENCES_FROM])
 @pytest.mark.parametrize("isolated", [False, True])
-def test_neighbour_counts_of_flags_follow_every_change_exactly(isolated: bool) -> None:
+def test_neighbour_counts_of_flags_follow_every_change_exactly(
+    monkeypatch, isolated: bool, from_size: int
+) -> None:
+    # from_size 0: kept by differences at this size; the default: a product each time
+    monkeypatch.setattr(derived_module, "_DIFFERENCES_FROM", from_size)
     rng = np.random.default_rng(5)
     graph = barabasi_albert_graph(3_000, 3, rng)
     if isolated:
@@ -36,7 +42,8 @@ def test_neighbour_counts_of_flags_follow_every_change_exactly(isolated: bool) -
         assert np.array_equal(derived.neighbour_mean_of_flags(social, "other", flags), expected)
 
 
-def test_neighbour_counts_are_rebuilt_for_another_graph() -> None:
+def test_neighbour_counts_are_rebuilt_for_another_graph(monkeypatch) -> None:
+    monkeypatch.setattr(derived_module, "_DIFFERENCES_FROM", 0)
     derived = DerivedStructure()
     first = social_adjacency(nx.path_graph(6), 6)
     second = social_adjacency(nx.star_graph(5), 6)
