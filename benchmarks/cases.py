@@ -68,8 +68,10 @@ def _collection_timer(model) -> Iterator[tuple[list[float], list[float]]]:
     """Time the data collection inside each ``model.step()``.
 
     Yields two lists, one entry per step: the time spent computing the indicators
-    (taking the step's snapshot) and the time the DataCollector spent recording
-    them, which includes resolving the deferred indicators every few dozen steps.
+    (taking the step's snapshot) and the time spent recording them: the
+    DataCollector (which includes resolving the deferred indicators every few
+    dozen steps) and the table of indicators per jurisdiction
+    (``metrics.jurisdictions_every``, every step by default).
     """
     import sim.model
 
@@ -92,13 +94,24 @@ def _collection_timer(model) -> Iterator[tuple[list[float], list[float]]]:
         finally:
             recording.append(time.perf_counter() - start)
 
+    rows = model._record_jurisdiction_rows
+
+    def timed_rows():
+        start = time.perf_counter()
+        try:
+            rows()
+        finally:
+            recording[-1] += time.perf_counter() - start
+
     sim.model.take_snapshot = timed_snapshot
     model.datacollector.collect = timed_collect
+    model._record_jurisdiction_rows = timed_rows
     try:
         yield computing, recording
     finally:
         sim.model.take_snapshot = snapshot
         del model.datacollector.collect
+        del model._record_jurisdiction_rows
 
 
 def timed_steps(model, steps: int) -> dict[str, list[float]]:
@@ -246,12 +259,38 @@ def model_steps(
     }
 
 
+class _CountedProducts:
+    """Count the products of the citizens' adjacency taken inside a block of code.
+
+    Swaps the matrix's class for a subclass whose ``@`` counts (and does nothing
+    else), so every phase's products are seen wherever they are taken.
+    """
+
+    def __init__(self, matrix) -> None:
+        self.count = 0
+        counter = self
+        base = type(matrix)
+
+        class Counted(base):  # type: ignore[misc, valid-type]
+            def __matmul__(self, other):
+                counter.count += 1
+                return base.__matmul__(self, other)
+
+        self._matrix, self._base = matrix, base
+        matrix.__class__ = Counted
+
+    def restore(self) -> None:
+        self._matrix.__class__ = self._base
+
+
 def phase_costs(citizens: int, steps: int) -> Measurement:
     """CPU time of each phase of a step, and of the indicators, in sparse products.
 
     Runs the check of the citizens' structure and the phases one by one as
     ``GovernanceModel.step`` does (events aside), so each can be timed; CPU time,
-    because the question is what the code costs.
+    because the question is what the code costs. Also counts, per phase, the
+    products of the citizens' adjacency actually taken (the rest of a phase's
+    cost is passes over the citizen arrays).
     """
     from sim import GovernanceModel, ModelParams
     from sim.indicators import take_snapshot
@@ -260,26 +299,41 @@ def phase_costs(citizens: int, steps: int) -> Measurement:
 
     model = GovernanceModel(ModelParams(citizens=citizens), rng=1, agent_views=False)
     model.run(3)
+    switches = model.params.mechanisms
+    phases = [(name, phase) for name, phase in PHASES if getattr(switches, name)]
     spent: dict[str, list[float]] = {"structure check": []}
-    spent.update({name: [] for name, _ in PHASES})
+    spent.update({name: [] for name, _ in phases})
     spent["indicators"] = []
-    for _ in range(steps):
-        model.steps += 1
+    spent["jurisdiction rows"] = []
+    products = dict.fromkeys(spent, 0)
+    counter = _CountedProducts(model.social.matrix)
+
+    def timed(name: str, action) -> None:
+        before = counter.count
         start = time.process_time()
-        refresh_structure(model)
-        spent["structure check"].append(time.process_time() - start)
-        model.ledger.start_step()
-        for name, phase in PHASES:
-            start = time.process_time()
-            phase(model)
-            spent[name].append(time.process_time() - start)
-        start = time.process_time()
+        action()
+        spent[name].append(time.process_time() - start)
+        products[name] += counter.count - before
+
+    def indicators() -> None:
         model.indicator_snapshot = take_snapshot(model)
         model.datacollector.collect(model)  # resolves the deferred indicators now and then
-        spent["indicators"].append(time.process_time() - start)
-    start = time.process_time()
-    model.datacollector.flush()  # what is still deferred, as reading the table would
-    spent["indicators"][-1] += time.process_time() - start
+
+    try:
+        for _ in range(steps):
+            model.steps += 1
+            timed("structure check", lambda: refresh_structure(model))
+            model.ledger.start_step()
+            for name, phase in phases:
+                timed(name, lambda phase=phase: phase(model))
+            timed("indicators", indicators)
+            timed("jurisdiction rows", model._record_jurisdiction_rows)
+        # what is still deferred, as reading the table would
+        start = time.process_time()
+        model.datacollector.flush()
+        spent["indicators"][-1] += time.process_time() - start
+    finally:
+        counter.restore()
     product = spmv_ms(model, 50)[1]
     phase_ms = {name: 1e3 * statistics.fmean(times) for name, times in spent.items()}
     return {
@@ -288,6 +342,7 @@ def phase_costs(citizens: int, steps: int) -> Measurement:
         "spmv_cpu_ms": product,
         "step_cpu_ms": sum(phase_ms.values()),
         "phase_ms": phase_ms,
+        "phase_products": {name: count / steps for name, count in products.items()},
     }
 
 

@@ -303,13 +303,18 @@ def format_report(report: Report) -> str:
             f"Where a step goes (full model, {costs['citizens']:,} citizens, CPU time; "
             f"one sparse product = {product:.3g} ms):",
             "",
-            "| phase | ms | sparse products |",
-            "|---|---:|---:|",
+            "| phase | ms | in sparse products | products taken |",
+            "|---|---:|---:|---:|",
         ]
+        taken = costs.get("phase_products", {})
         for phase, ms in costs["phase_ms"].items():
-            lines.append(f"| {phase} | {ms:.3g} | {ms / product:.1f} |")
+            count = taken.get(phase)
+            lines.append(f"| {phase} | {ms:.3g} | {ms / product:.1f} | {_number(count, 2)} |")
         total = costs["step_cpu_ms"]
-        lines.append(f"| **step** | {total:.3g} | {total / product:.1f} |")
+        lines.append(
+            f"| **step** | {total:.3g} | {total / product:.1f} "
+            f"| {_number(sum(taken.values()), 2) if taken else '-'} |"
+        )
     lines += [
         "",
         "| target | limit | wall clock | met | CPU time | met |",

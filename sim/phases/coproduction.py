@@ -270,7 +270,8 @@ def coproduce(model: GovernanceModel) -> None:
     _payoffs(social, cit.cooperate, game, out=cit.payoff)
     motivation = cit.intrinsic_motivation
     if game.conditioning is not None:
-        norm = social.neighbour_mean(cit.cooperate.astype(np.float64))
+        # = social.neighbour_mean(cooperate), kept up to date from who switched
+        norm = model.derived.neighbour_mean_of_flags(social, "cooperate", cit.cooperate)
         norm *= cit.trust
         norm *= game.conditioning
         norm *= cit.cooperate

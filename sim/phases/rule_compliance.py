@@ -42,7 +42,7 @@ State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contra
 
 reads ``citizens.cooperate``, ``citizens.habit``, ``citizens.income``,
 ``citizens.intrinsic_motivation``, ``citizens.jurisdiction``,
-``citizens.rule_complying``, ``citizens.trust``, ``governments.n_jurisdictions``,
+``citizens.rule_complying``, ``citizens.trust``, ``derived``, ``governments.n_jurisdictions``,
 ``governments.population``, ``ledger``, ``params.incentives``,
 ``params.rule_compliance``, ``social``;
 
@@ -72,6 +72,7 @@ READS: tuple[str, ...] = (
     "citizens.jurisdiction",
     "citizens.rule_complying",
     "citizens.trust",
+    "derived",
     "governments.n_jurisdictions",
     "governments.population",
     "ledger",
@@ -108,9 +109,10 @@ def follow_rule(model: GovernanceModel) -> None:
         return
     social = model.social
     n_j = model.governments.n_jurisdictions
-    volunteers = social.neighbour_mean(cit.cooperate.astype(np.float64))
+    # neighbour means of flags, kept up to date from who changed (= social.neighbour_mean)
+    volunteers = model.derived.neighbour_mean_of_flags(social, "cooperate", cit.cooperate)
     detect = detection_probability(p.monitoring, p.volunteer_detection, volunteers)
-    norm = social.neighbour_mean(cit.rule_complying.astype(np.float64))
+    norm = model.derived.neighbour_mean_of_flags(social, "rule_complying", cit.rule_complying)
 
     motivation = cit.intrinsic_motivation  # exactly 1 without crowding-out
     value = detect * p.fine

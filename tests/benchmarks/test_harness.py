@@ -92,3 +92,16 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, verbose=False)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_phase_costs_count_the_products_each_phase_takes() -> None:
+    from benchmarks.cases import phase_costs
+
+    costs = phase_costs(600, 2)
+    taken = costs["phase_products"]
+    assert set(taken) == set(costs["phase_ms"])
+    # the public goods game's payoffs are two products a step, whatever else changes
+    assert taken["coproduction"] >= 2 and taken["trust"] >= 1
+    assert taken["structure check"] == 0 and taken["jurisdiction rows"] == 0
+    report = Report(quick=False, results={"phase_costs": costs}, machine={})
+    assert "| products taken |" in format_report(report)
