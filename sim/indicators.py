@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from sim.aggregate import mean_by_jurisdiction
+from sim.cooperation import basic_service_equalisation
 from sim.indicator_kernels import NeedIndex, need_index, satisfaction_gini
 from sim.jurisdiction_indicators import BATCHED, jurisdiction_indicators, record_inputs
 from sim.org_indicators import org_adjacency, org_network, org_network_metrics
@@ -93,6 +95,13 @@ INDICATORS: dict[str, str] = {
     "org_betweenness_centralization": "Betweenness centralisation of the organisational network (every k steps).",
     "mean_enforcement_effort": "Local governments' mean enforcement effort (adaptation).",
     "rule_compliance": "Share of households complying with the household rule in force (0 without one).",
+    # environment and inter-governmental cooperation (sim/environment.py, sim/cooperation.py)
+    "pollution_stock": "Population-weighted mean pollution stock of the jurisdictions "
+    "(0 with the environment phase off).",
+    "basic_service_equalisation": "1 - population-weighted Gini, across jurisdictions, of their "
+    "citizens' mean service coverage (share of need met at the standard, capped at 1).",
+    "cost_coordination": "Coordination spending (joint committees, joint enforcement, shared "
+    "infrastructure) per citizen this step.",
 }
 
 
@@ -160,6 +169,7 @@ def take_snapshot(model: GovernanceModel) -> IndicatorSnapshot:
         network["org_clustering"],
         network["org_betweenness_centralization"],
         _share(cit.rule_complying),
+        *_environment_indicators(model),
     )
     return IndicatorSnapshot(measured, record_inputs(model), need_index(model))
 
@@ -332,6 +342,17 @@ def _reporter(name: str) -> Callable[[GovernanceModel], float]:
     # a partial of a module-level function: Mesa calls it with the model, and
     # unlike a closure it can be pickled with the model
     return partial(_indicator_value, name)
+
+
+def _environment_indicators(model: GovernanceModel) -> tuple[float, float]:
+    """``pollution_stock`` and ``basic_service_equalisation`` (see sim/cooperation.py)."""
+    gov = model.governments
+    population = gov.population
+    stock = float(population @ gov.pollution) / max(float(population.sum()), 1.0)
+    coverage = mean_by_jurisdiction(
+        model.citizens.jurisdiction, model.citizens.coverage, population
+    )
+    return stock, basic_service_equalisation(coverage, population)
 
 
 def _mean(values: np.ndarray) -> float:

@@ -17,6 +17,7 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
+from sim.cooperation import endow_focal_city
 from sim.derived import DerivedStructure
 from sim.events import Event, apply_event, apply_settings, check_events
 from sim.indicators import (
@@ -50,6 +51,7 @@ from sim.phases.allocation import allocate_budgets
 from sim.phases.budget import settle_initial_reserves
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
+from sim.phases.environment import pollution_harm
 from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import decide_tax_compliance, initial_beliefs
@@ -141,10 +143,12 @@ class GovernanceModel(mesa.Model):
             p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
         )
         initial_beliefs(self.citizens, p.trust)
+        endow_focal_city(p.cooperation, self.citizens.jurisdiction, self.citizens.income)
         self.governments, reserves = initial_governments(
             p, self.citizens, self.enterprises.jurisdiction
         )
         self.jurisdiction_need = self.governments.perceived_local.copy()
+        self.governments.pollution[:] = p.environment.initial_stock
         self.ledger = Ledger(reserves)
         self.org_ties = build_org_ties(
             p.jurisdictions,
@@ -174,6 +178,8 @@ class GovernanceModel(mesa.Model):
         if switches.compliance:
             self.enterprises.violating[:] = self.enterprises.violation_gain > deterrence(self)
             harm_citizens(self)
+        if switches.environment:
+            pollution_harm(self)  # the stock's harm replaces the flow term of phase 6
         if switches.allocation:
             allocate_budgets(self)
         if switches.services:

@@ -12,6 +12,8 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from sim.cooperation import CooperationParams, check_cooperation
+from sim.environment import EnvironmentParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
 from sim.strict import StrictBlock, show
@@ -42,6 +44,7 @@ PHASE_NAMES: tuple[str, ...] = (
     "services",
     "coproduction",
     "compliance",
+    "environment",
     "trust",
     "voice",
     "unrest",
@@ -59,7 +62,10 @@ class Block(StrictBlock):
 
 
 class Mechanisms(Block):
-    """Switches for the twelve phases of a step; a phase switched off leaves its state as is."""
+    """Switches for the phases of a step; a phase switched off leaves its state as is.
+
+    ``environment`` (the pollution stock) is the one phase that is off by default.
+    """
 
     revenue: bool = True
     information: bool = True
@@ -67,6 +73,7 @@ class Mechanisms(Block):
     services: bool = True
     coproduction: bool = True
     compliance: bool = True
+    environment: bool = False  # pollution stock and joint enforcement (sim/environment.py)
     trust: bool = True
     voice: bool = True
     unrest: bool = True
@@ -699,6 +706,9 @@ class ModelParams(StrictBlock):
     adaptation: AdaptationParams = Field(default_factory=AdaptationParams)
     rule_compliance: RuleComplianceParams = Field(default_factory=RuleComplianceParams)
     metrics: MetricsParams = Field(default_factory=MetricsParams)
+    # pollution stock and inter-governmental cooperation (sim/environment.py, sim/cooperation.py)
+    environment: EnvironmentParams = Field(default_factory=EnvironmentParams)
+    cooperation: CooperationParams = Field(default_factory=CooperationParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -718,6 +728,7 @@ class ModelParams(StrictBlock):
                 f"for {self.network.kind}"
             )
         self._check_memory()
+        check_cooperation(self.cooperation, self.jurisdictions, self.services.domains)
         # overrides are checked one by one; the preset plus overrides must also fit together,
         # in every jurisdiction (a per-jurisdiction override applies to the named ones only)
         overrides = self.levers.model_dump(exclude_none=True)

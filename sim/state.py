@@ -167,6 +167,8 @@ class GovernmentState:
     social_org_output: np.ndarray = field(init=False)
     shaded_output: np.ndarray = field(init=False)
     bidders: np.ndarray = field(init=False)
+    pollution: np.ndarray = field(init=False)
+    emissions: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -198,6 +200,9 @@ class GovernmentState:
         self.shaded_output = np.zeros((j, d))
         # enterprises bidding for each local government's contracts (phase 4)
         self.bidders = np.zeros(j)
+        # pollution stock and this step's emissions per jurisdiction (environment phase)
+        self.pollution = np.zeros(j)
+        self.emissions = np.zeros(j)
 
     def demand_factor(self) -> np.ndarray:
         """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""
@@ -224,6 +229,7 @@ COST_CATEGORIES: tuple[str, ...] = (
     "platform",
     "contracting",
     "monitoring",
+    "coordination",
 )
 SPENDING_CATEGORIES: tuple[str, ...] = (*COST_CATEGORIES, "refunds")
 

@@ -1,4 +1,4 @@
-"""The twelve phases (submodels) of one step, in order.
+"""The phases (submodels) of one step, in order.
 
 Each phase is a function of the model that updates whole arrays; the config's
 ``mechanisms.<name>`` switch turns it off, leaving its state as it is.
@@ -13,6 +13,7 @@ from sim.phases.adaptation import adapt
 from sim.phases.allocation import allocate_budgets
 from sim.phases.compliance import comply
 from sim.phases.coproduction import coproduce
+from sim.phases.environment import update_environment
 from sim.phases.information import update_perceived_demand
 from sim.phases.network_evolution import evolve_ties
 from sim.phases.revenue import collect_revenue
@@ -34,6 +35,7 @@ PHASES: tuple[tuple[str, Callable[[GovernanceModel], None]], ...] = (
     ("services", deliver_services),
     ("coproduction", coproduce),
     ("compliance", comply),
+    ("environment", update_environment),  # off by default (mechanisms.environment)
     ("trust", assess),
     ("voice", voice),
     ("unrest", unrest),

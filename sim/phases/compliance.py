@@ -45,7 +45,15 @@ from sim.state import split_by_level
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["READS", "WRITES", "comply", "deterrence", "inspection_probabilities", "violation_rates"]
+__all__ = [
+    "READS",
+    "WRITES",
+    "comply",
+    "deterrence",
+    "direct_harm",
+    "inspection_probabilities",
+    "violation_rates",
+]
 
 READS: tuple[str, ...] = (
     "citizens.enterprise",
@@ -167,19 +175,23 @@ def harm_citizens(model: GovernanceModel) -> None:
     """Harm from violations to linked citizens and, with spill-over, to all."""
     cit = model.citizens
     comp = model.params.compliance
-    ent = model.enterprises
     rates = violation_rates(model)
     env = model.params.services.spillover.get("environment", 0.0)
     n_j = rates.size
     others = (rates.sum() - rates) / (n_j - 1) if n_j > 1 else rates
     regional = comp.harm_spillover * ((1.0 - env) * rates + env * others)
+    np.add(direct_harm(model), np.take(regional, cit.jurisdiction), out=cit.harm)
+
+
+def direct_harm(model: GovernanceModel) -> np.ndarray:
+    """Harm each citizen suffers from the enterprise it is linked to, if that one violates.
+
+    (Also the direct part of harm in the environment phase, which adds the stock's harm.)
+    """
+    comp = model.params.compliance
     # harm each enterprise does to its linked citizens, after a 0 for "no enterprise"
-    direct = np.concatenate([[0.0], comp.harm_per_violation * ent.violating])
-    np.add(
-        np.take(direct, cit.enterprise + 1),
-        np.take(regional, cit.jurisdiction),
-        out=cit.harm,
-    )
+    direct = np.concatenate([[0.0], comp.harm_per_violation * model.enterprises.violating])
+    return np.take(direct, model.citizens.enterprise + 1)
 
 
 def _random_peer(jurisdiction: np.ndarray, rng: np.random.Generator) -> np.ndarray:
