@@ -7,7 +7,7 @@ the share of its neighbours' emissions that the wind or a river carries across t
 border (transboundary pollution; Sigman 2002 on free-riding upstream of borders;
 Lipscomb & Mobarak 2017 on pollution at the borders of decentralised jurisdictions):
 
-    P_j(t+1) = (1 - delta_j) P_j(t) + (1 - s_j^out) e_j(t) + s sum_k W_kj e_k(t)
+    P_j(t+1) = (1 - delta_j) P_j(t) + (1 - s) e_j(t) + s sum_k W_kj e_k(t)
 
 * ``e_j`` the emissions of jurisdiction ``j`` (:func:`emissions`): a violating
   enterprise emits ``epsilon_v`` more than a compliant one, and every unit of
@@ -18,7 +18,8 @@ Lipscomb & Mobarak 2017 on pollution at the borders of decentralised jurisdictio
   (:func:`spillover_matrix`, rows sum to 1 or 0): ``ring`` (half to each
   neighbour), ``chain`` (a river: everything to the next jurisdiction downstream,
   the last one's export leaves the region) or ``all`` (spread evenly over the
-  others, like the spill-over of provision in phase 4); ``s_j^out = s sum_k W_jk``;
+  others, like the spill-over of provision in phase 4); ``s_j^out = s sum_k W_jk`` is
+  the share of j's emissions that reaches its neighbours (0 at the river mouth);
 * ``delta_j = delta`` the natural decay, plus the extra decay of shared abatement
   infrastructure in the jurisdictions of a joint committee (:mod:`sim.cooperation`).
 
@@ -135,7 +136,7 @@ def neighbours(n_jurisdictions: int, geometry: str) -> np.ndarray:
 
 
 def exported_share(params: EnvironmentParams, n_jurisdictions: int) -> np.ndarray:
-    """``s_j^out = s sum_k W_jk``: the share of each jurisdiction's emissions it exports."""
+    """``s_j^out = s sum_k W_jk``: the share of each jurisdiction's emissions its neighbours get."""
     w = spillover_matrix(n_jurisdictions, params.geometry)
     return params.spillover_share * w.sum(axis=1)
 
@@ -174,15 +175,14 @@ def next_stock(
     decay: float | np.ndarray,
     params: EnvironmentParams,
 ) -> np.ndarray:
-    """``P(t+1) = (1 - delta) P + (1 - s^out) e + s W^T e`` (see the module docstring).
+    """``P(t+1) = (1 - delta) P + (1 - s) e + s W^T e`` (see the module docstring).
 
     >>> p = EnvironmentParams(spillover_share=0.5, geometry="chain")
     >>> next_stock(np.zeros(2), np.array([1.0, 0.0]), 0.1, p).tolist()
     [0.5, 0.5]
     """
-    n = stock.size
-    w = spillover_matrix(n, params.geometry)
+    w = spillover_matrix(stock.size, params.geometry)
     s = params.spillover_share
-    kept = (1.0 - s * w.sum(axis=1)) * emitted
+    kept = (1.0 - s) * emitted  # at a river mouth the share s leaves the region
     received = s * (w.T @ emitted)
     return (1.0 - decay) * stock + kept + received

@@ -10,7 +10,7 @@ known, and before satisfaction (phase 7), which feels the harm. Off by default
    spills over to neighbouring jurisdictions (Perman et al. 2011; Sigman 2002;
    Lipscomb & Mobarak 2017):
 
-       P_j(t+1) = (1 - delta - delta_I [j in M]) P_j(t) + (1 - s_j^out) e_j + s sum_k W_kj e_k
+       P_j(t+1) = (1 - delta - delta_I [j in M]) P_j(t) + (1 - s) e_j + s sum_k W_kj e_k
 
 2. Harm: ``h_i = h_v violate_{e(i)} + h_P P_j(t+1)`` (replacing phase 6's flow term).
 3. Joint enforcement (``cooperation.joint_enforcement``): a member ``j`` that
