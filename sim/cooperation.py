@@ -41,7 +41,9 @@ enforcement; pooling and shared infrastructure are terms of the members' agreeme
   pollution stock per step, at a cost per member citizen and step (an assumption).
 
 A **growth coalition** is a ``focal`` jurisdiction (a richer city: its citizens'
-incomes are multiplied by ``focal_income_multiple`` at the start) and its
+incomes are multiplied by ``focal_income_multiple`` at the start; a larger one: it
+holds ``focal_population_multiple`` times the citizens, enterprises and social
+organisations of each other jurisdiction, :func:`weighted_blocks`) and its
 ``coalition`` partners; cooperation ties with non-members neither form nor count.
 """
 
@@ -57,9 +59,11 @@ __all__ = [
     "basic_service_equalisation",
     "check_cooperation",
     "endow_focal_city",
+    "jurisdiction_weights",
     "member_mask",
     "pool_budgets",
     "pooled_domain_mask",
+    "weighted_blocks",
 ]
 
 
@@ -81,6 +85,13 @@ class CooperationParams(StrictBlock):
         gt=0.0,
         le=100.0,
         description="Income of the focal city's citizens relative to what they would draw.",
+    )
+    focal_population_multiple: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        description="Population of the focal city relative to each other jurisdiction; its "
+        "enterprises and social organisations scale with it (1: equal jurisdictions).",
     )
     pool_share: float = Field(
         0.0,
@@ -124,8 +135,20 @@ class CooperationParams(StrictBlock):
     )
 
 
-def check_cooperation(params: CooperationParams, n_jurisdictions: int, domains: list[str]) -> None:
+def check_cooperation(
+    params: CooperationParams, n_jurisdictions: int, domains: list[str], citizens: int
+) -> None:
     """Raise ``ValueError`` naming the field if the coalition or pooled domains do not fit."""
+    weights = jurisdiction_weights(params, n_jurisdictions)
+    if weights is not None:
+        sizes = np.bincount(weighted_blocks(citizens, weights), minlength=weights.size)
+        smallest = int(sizes.min())
+        if smallest < 2:
+            raise ValueError(
+                f"cooperation.focal_population_multiple ({show(params.focal_population_multiple)})"
+                f" leaves a jurisdiction with {smallest} citizen(s) of {citizens}; each needs "
+                "at least 2"
+            )
     if params.coalition is not None:
         bad = [j for j in params.coalition if not 0 <= j < n_jurisdictions]
         if bad:
@@ -256,3 +279,30 @@ def basic_service_equalisation(
         return 1.0
     gaps = np.abs(coverage_by_jurisdiction[:, None] - coverage_by_jurisdiction[None, :])
     return 1.0 - float(p @ gaps @ p) / (2.0 * mean)
+
+
+def jurisdiction_weights(params: CooperationParams, n_jurisdictions: int) -> np.ndarray | None:
+    """Relative population of each jurisdiction, or None when all are equal (the default).
+
+    >>> jurisdiction_weights(CooperationParams(focal=1, focal_population_multiple=2.0), 3).tolist()
+    [1.0, 2.0, 1.0]
+    """
+    if params.focal is None or params.focal_population_multiple == 1.0:
+        return None
+    weights = np.ones(n_jurisdictions)
+    weights[params.focal] = params.focal_population_multiple
+    return weights
+
+
+def weighted_blocks(n: int, weights: np.ndarray) -> np.ndarray:
+    """Contiguous blocks of ids per jurisdiction, with sizes proportional to ``weights``.
+
+    Id ``i`` goes to the jurisdiction whose share of the cumulative weight holds
+    ``(i + 0.5) / n``; equal weights give equal blocks.
+
+    >>> weighted_blocks(8, np.array([1.0, 2.0, 1.0])).tolist()
+    [0, 0, 1, 1, 1, 1, 2, 2]
+    """
+    edges = np.cumsum(weights) / weights.sum()
+    where = np.searchsorted(edges, (np.arange(n) + 0.5) / max(n, 1), side="right")
+    return np.minimum(where, weights.size - 1).astype(np.int64)

@@ -728,7 +728,9 @@ class ModelParams(StrictBlock):
                 f"for {self.network.kind}"
             )
         self._check_memory()
-        check_cooperation(self.cooperation, self.jurisdictions, self.services.domains)
+        check_cooperation(
+            self.cooperation, self.jurisdictions, self.services.domains, self.citizens
+        )
         # overrides are checked one by one; the preset plus overrides must also fit together,
         # in every jurisdiction (a per-jurisdiction override applies to the named ones only)
         overrides = self.levers.model_dump(exclude_none=True)

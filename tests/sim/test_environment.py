@@ -209,18 +209,81 @@ def test_a_focal_city_is_richer() -> None:
     assert np.array_equal(rich.citizens.income[~in_focal], base.citizens.income[~in_focal])
 
 
+def test_a_larger_focal_city_has_more_citizens_and_enterprises() -> None:
+    model = _model(
+        {
+            "jurisdictions": 3,
+            "enterprises": 40,
+            "social_orgs": 16,
+            "cooperation": {"focal": 1, "focal_population_multiple": 2.0},
+        }
+    )
+    population = model.governments.population
+    assert population.tolist() == [75.0, 150.0, 75.0]
+    assert np.bincount(model.enterprises.jurisdiction).tolist() == [10, 20, 10]
+    assert np.bincount(model.social_orgs.jurisdiction).tolist() == [4, 8, 4]
+    # every jurisdiction still has organisations in every domain it can
+    for j in range(3):
+        domains = model.social_orgs.domain[model.social_orgs.jurisdiction == j]
+        assert set(domains.tolist()) == set(range(4))
+    equal = _model({"jurisdictions": 3})
+    assert equal.governments.population.tolist() == [100.0, 100.0, 100.0]
+
+
+def test_phases_with_cooperation_on_keep_their_state_contracts() -> None:
+    """The contract checks of test_phase_contracts, with every instrument switched on."""
+    import pickle
+
+    from sim.phases.allocation import READS as ALLOCATION_READS
+    from sim.phases.allocation import WRITES as ALLOCATION_WRITES
+    from sim.phases.allocation import allocate_budgets
+    from sim.phases.environment import READS, WRITES, update_environment
+    from sim.phases.network_evolution import READS as NETWORK_READS
+    from sim.phases.network_evolution import WRITES as NETWORK_WRITES
+    from sim.phases.network_evolution import evolve_ties
+    from tests.sim.test_phase_contracts import undeclared_reads, undeclared_writes
+
+    model = _model(
+        {
+            "levers": {"intergovernmental_cooperation": 1.0},
+            "cooperation": {
+                "coalition": [0, 1],
+                "pool_share": 0.5,
+                "joint_enforcement": True,
+                "shared_infrastructure": 0.05,
+            },
+        }
+    )
+    model.run(4)
+    blob = pickle.dumps(model)
+    for phase, reads, writes in (
+        (update_environment, READS, WRITES),
+        (allocate_budgets, ALLOCATION_READS, ALLOCATION_WRITES),
+        (evolve_ties, NETWORK_READS, NETWORK_WRITES),
+    ):
+        assert undeclared_writes(blob, phase, writes) == []
+        assert undeclared_reads(blob, phase, reads + writes) == []
+    before = model.governments.enforcement_effort.copy()
+    update_environment(model)
+    assert np.any(model.governments.enforcement_effort > before)  # joint enforcement acted
+
+
 @pytest.mark.parametrize(
-    ("cooperation", "message"),
+    ("overrides", "message"),
     [
-        ({"coalition": [0, 7]}, "cooperation.coalition: jurisdiction 7 is out of range"),
-        ({"coalition": [0, 0]}, "cooperation.coalition: members must be distinct"),
-        ({"coalition": [0, 1], "focal": 2}, "cooperation.focal"),
-        ({"pooled_domains": ["roads"]}, "cooperation.pooled_domains names 'roads'"),
+        ({"cooperation": {"coalition": [0, 7]}}, "coalition: jurisdiction 7 is out of range"),
+        ({"cooperation": {"coalition": [0, 0]}}, "coalition: members must be distinct"),
+        ({"cooperation": {"coalition": [0, 1], "focal": 2}}, "cooperation.focal"),
+        ({"cooperation": {"pooled_domains": ["roads"]}}, "pooled_domains names 'roads'"),
+        (
+            {"citizens": 60, "cooperation": {"focal": 0, "focal_population_multiple": 100.0}},
+            "cooperation.focal_population_multiple",
+        ),
     ],
 )
-def test_bad_cooperation_settings_are_refused_by_name(cooperation, message) -> None:
+def test_bad_cooperation_settings_are_refused_by_name(overrides, message) -> None:
     with pytest.raises(ValueError, match=message):
-        ModelParams.model_validate(deep_merge(SMALL, {"cooperation": cooperation}))
+        ModelParams.model_validate(deep_merge(SMALL, overrides))
 
 
 def test_environment_is_off_by_default_and_inert() -> None:
