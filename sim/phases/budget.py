@@ -95,10 +95,12 @@ def later_costs(model: GovernanceModel, administration: np.ndarray) -> np.ndarra
     fixed administration ``A_g``) are set aside like programmes, so that they cannot
     take reserves below the borrowing limit unless contracting or answers grow from
     one step to the next. A household rule's inspections and rewards (phase 12) are
-    not: their categories are those of the programmes set aside above.
+    not: their categories are those of the programmes set aside above. Coordination
+    costs of inter-governmental cooperation (phases 3 and 6b, :mod:`sim.cooperation`)
+    are set aside at last step's amount like contracting.
     """
     ledger = model.ledger
-    later = ledger.previous_spending(("contracting",))
+    later = ledger.previous_spending(("contracting", "coordination"))
     answers = ledger.previous_spending(("administration",)) - administration
     later += np.maximum(answers, 0.0)
     if model.params.mechanisms.unrest:
