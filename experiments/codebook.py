@@ -88,6 +88,11 @@ INDICATOR_UNITS: dict[str, str] = {
     "provider_diversity": "normalised entropy (0-1)",
     "decision_dispersion": "normalised entropy (0-1)",
     "rule_compliance": "share of households (0-1)",
+    # environment and inter-governmental cooperation (sim/environment.py, sim/cooperation.py)
+    "pollution_stock": "pollution units (1 = one step of emissions of an average-sized jurisdiction "
+    "whose every enterprise emits 1)",
+    "basic_service_equalisation": "1 - Gini (0-1)",
+    "cost_coordination": "money units per citizen per step",
 }
 
 # Indicators bounded in [0, 1]: their intervals are Wilson intervals (never outside
