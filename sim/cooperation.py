@@ -20,22 +20,23 @@ enforcement; pooling and shared infrastructure are terms of the members' agreeme
   A joint committee for a spill-over domain internalises the spill-over (Oates
   1972; Olson 1969, "fiscal equivalence"); pooling by need is what fiscal
   equalisation schemes do (Boadway & Shah 2009). Coordination cost: the share
-  ``zeta`` of the pooled money, paid by the members in proportion to what they put in
+  ``zeta`` (``pooling_cost_share``) of the pooled money, paid by the members in
+  proportion to what they put in
   (transaction costs of inter-local agreements; Feiock 2007, 2013);
 * **joint environmental enforcement** (the environment phase): a member takes the
   pollution its violations export to its neighbours into account with weight
   ``kappa_j`` when its officials adapt enforcement effort (phase 11, which counts
   only the violations at home): an extra step of effort
 
-      f_j += a * m_j * w_e * kappa_j * (s_j^out / (1 - s)) * v_j
+      f_j += a * m_j * w_e * kappa_j * s_j^out * v_j
 
   with ``a`` the adaptation rate, ``m_j`` the marginal product of effort, ``w_e`` the
-  environment weight of the officials' evaluation, ``s_j^out / (1 - s)`` the harm its
-  violations do across the border per unit of harm at home and ``v_j`` its
-  violation rate. Internalising the external damage in the enforcement decision is
+  environment weight of the officials' evaluation, ``s_j^out`` the share of its
+  emissions that reaches its neighbours and ``v_j`` its violation rate. Internalising the external damage in the enforcement decision is
   Becker's (1968) optimal enforcement with the social harm counted in full; the
   linear adjustment is an assumption, as in phase 11. Coordination cost: a fixed
-  amount per member and step (joint inspection teams, information exchange);
+  amount per cooperating member (``kappa_j`` > 0) and step (joint inspection teams,
+  information exchange);
 * **shared abatement infrastructure** (the environment phase): the members run a
   joint treatment plant that removes an extra share ``delta_I`` of each member's
   pollution stock per step, at a cost per member citizen and step (an assumption).
