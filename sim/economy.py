@@ -69,7 +69,7 @@ Access costs (administrative burden: Herd & Moynihan 2018; "at most one visit",
 ``one_stop_cut * pi_j`` of the visits beyond the first (``pi_j`` the capability of
 the information platform that the levers ``information_lag`` and
 ``information_noise`` take, phase 2, already paid for there), and officials'
-attention speeds them up (multitask, phase 11):
+attention speeds them up (multitask, phase 13):
 
     v^f_j = 1 + (permit_visits - 1)(1 - u pi_j) 1.5 (1 - e^g_j)      visits per firm permit
     v^c_j = 1 + (citizen_visits - 1)(1 - u pi_j) 1.5 (1 - e^s_j)     visits per citizen procedure
@@ -86,7 +86,7 @@ service task less than a balanced share of attention, provision loses quality,
 take-up are scored (the budget rule does not see it: it reads output, not
 provision).
 
-Hardship (Epstein 2002 reads it in phase 9) rises with poverty and unemployment:
+Hardship (Epstein 2002 reads it in phase 11) rises with poverty and unemployment:
 ``H_i = H^0_i + w_p gap_i + w_u u_i`` with ``gap_i = max(0, 1 - y_i / z)`` (the
 poverty gap, Foster, Greer & Thorbecke 1984) and ``u_i`` unemployment; the
 economic term is added to whatever else set hardship (events), not in its place.
@@ -313,6 +313,9 @@ class EconomyState:
     service_quality: np.ndarray
     output: float = 0.0
     previous_output: float = 0.0
+    # output of an average active firm after initialisation: the unit in which the
+    # environment phase counts production emissions (sim.environment.emissions)
+    reference_output: float = 0.0
     entrants: int = 0
     exits: int = 0
 

@@ -7,7 +7,8 @@ The indicators of good governance (善治) are grouped by what they are about:
 * ``fiscal`` - what governing costs and how it is paid for (the ledger);
 * ``enforcement`` - enterprises' compliance and officials' enforcement effort;
 * ``network`` - realised polycentricity and the organisational graph;
-* ``economy`` - output, jobs, incomes and the cost of procedures (sim/economy.py).
+* ``economy`` - output, jobs, incomes and the cost of procedures (sim/economy.py);
+* ``environment`` - the pollution stock (sim/environment.py).
 
 Each :class:`Indicator` is computed in one place: ``batched`` ones by
 :func:`sim.jurisdiction_indicators.jurisdiction_indicators` (they read small
@@ -43,6 +44,7 @@ GROUPS: dict[str, str] = {
     "enforcement": "Enterprises' compliance and officials' enforcement effort.",
     "network": "Realised polycentricity and the organisational graph.",
     "economy": "Output, jobs, incomes and the cost of procedures (0 with mechanisms.economy off).",
+    "environment": "The pollution stock (0 with mechanisms.environment off).",
 }
 
 
@@ -206,6 +208,12 @@ REGISTRY: tuple[Indicator, ...] = (
         "provision units per citizen per step",
         "Service output added by co-producing citizens per citizen this step (provision units; counted in provision and coverage).",
     ),
+    Indicator(
+        "basic_service_equalisation",
+        "services",
+        "1 - Gini (0-1)",
+        "1 - population-weighted Gini, across jurisdictions, of their citizens mean service coverage (share of need met at the standard, capped at 1).",
+    ),
     # fiscal
     Indicator(
         "governance_cost",
@@ -268,6 +276,13 @@ REGISTRY: tuple[Indicator, ...] = (
         "fiscal",
         "money units per citizen per step",
         "Contract monitoring spending per citizen this step.",
+        batched=True,
+    ),
+    Indicator(
+        "cost_coordination",
+        "fiscal",
+        "money units per citizen per step",
+        "Coordination spending (joint committees, joint enforcement, shared infrastructure) per citizen this step.",
         batched=True,
     ),
     Indicator(
@@ -430,6 +445,13 @@ REGISTRY: tuple[Indicator, ...] = (
         "economy",
         "share of the enterprise pool (0-1)",
         "Share of the pool of potential enterprises active in the market (economy).",
+    ),
+    # environment
+    Indicator(
+        "pollution_stock",
+        "environment",
+        "pollution units (1 = one step of emissions of an average-sized jurisdiction whose every enterprise emits 1)",
+        "Population-weighted mean pollution stock of the jurisdictions (0 with the environment phase off).",
     ),
 )
 

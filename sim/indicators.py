@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from sim.aggregate import mean_by_jurisdiction
+from sim.cooperation import basic_service_equalisation
 from sim.indicator_kernels import NeedIndex, need_index, satisfaction_gini
 from sim.indicator_registry import BATCHED, INDICATORS
 from sim.jurisdiction_indicators import jurisdiction_indicators, record_inputs
@@ -304,8 +306,11 @@ def _measure_citizens(model: GovernanceModel) -> dict[str, float]:
 
 def _measure_services(model: GovernanceModel) -> dict[str, float]:
     cit = model.citizens
+    population = model.governments.population
+    coverage = mean_by_jurisdiction(cit.jurisdiction, cit.coverage, population)
     return {
         "service_coverage": _mean(cit.coverage),
+        "basic_service_equalisation": basic_service_equalisation(coverage, population),
         "coproduced_output_per_capita": float(model.governments.coproduced_output.sum()) / len(cit),
     }
 
@@ -326,6 +331,15 @@ def _measure_network(model: GovernanceModel) -> dict[str, float]:
     return {
         "org_clustering": network["org_clustering"],
         "org_betweenness_centralization": network["org_betweenness_centralization"],
+    }
+
+
+def _measure_environment(model: GovernanceModel) -> dict[str, float]:
+    """``pollution_stock``: the population-weighted mean stock (sim/environment.py)."""
+    gov = model.governments
+    population = gov.population
+    return {
+        "pollution_stock": float(population @ gov.pollution) / max(float(population.sum()), 1.0)
     }
 
 
@@ -357,4 +371,5 @@ _MEASURES: tuple[Callable[[GovernanceModel], dict[str, float]], ...] = (
     _measure_enforcement,
     _measure_network,
     _measure_economy,
+    _measure_environment,
 )

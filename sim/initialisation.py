@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.aggregate import by_jurisdiction
+from sim.cooperation import jurisdiction_weights, weighted_blocks
 from sim.fiscal import initial_reserves
 from sim.params import ModelParams
 from sim.state import CitizenState, EnterpriseState, GovernmentState, SocialOrgState, split_by_level
@@ -72,7 +73,8 @@ def initial_citizens(
 ) -> tuple[CitizenState, np.ndarray]:
     """Citizens, their needs, incomes and affiliations; also returns J x D profiles."""
     n, n_j = params.citizens, params.jurisdictions
-    jurisdiction = block_jurisdictions(n, n_j)
+    weights = jurisdiction_weights(params.cooperation, n_j)  # a larger focal city, if set
+    jurisdiction = block_jurisdictions(n, n_j) if weights is None else weighted_blocks(n, weights)
     if params.network.kind in UNORDERED_GRAPHS:
         # node ids carry no geography here (and in a Barabasi-Albert graph low ids are
         # the hubs), so jurisdictions are random, equal-sized sets of citizens
@@ -142,6 +144,9 @@ def initial_enterprises(params: ModelParams, rng: np.random.Generator) -> Enterp
     n = params.enterprise_count
     comp = params.compliance
     jurisdiction = np.arange(n, dtype=np.int64) % params.jurisdictions
+    weights = jurisdiction_weights(params.cooperation, params.jurisdictions)
+    if weights is not None:  # a larger focal city has proportionally more enterprises
+        jurisdiction = weighted_blocks(n, weights)
     gain = rng.uniform(comp.gain_low, comp.gain_high, n)
     capacity = rng.lognormal(0.0, 0.5, n)
     return EnterpriseState(
@@ -159,6 +164,11 @@ def initial_social_orgs(params: ModelParams, rng: np.random.Generator) -> Social
     n_j = params.jurisdictions
     jurisdiction = np.arange(n, dtype=np.int64) % n_j
     domain = (np.arange(n, dtype=np.int64) // n_j) % len(params.services.domains)
+    weights = jurisdiction_weights(params.cooperation, n_j)
+    if weights is not None:  # a larger focal city has proportionally more organisations
+        jurisdiction = weighted_blocks(n, weights)
+        first = np.searchsorted(jurisdiction, jurisdiction, side="left")
+        domain = (np.arange(n, dtype=np.int64) - first) % len(params.services.domains)
     capacity = rng.lognormal(0.0, 0.5, n)
     return SocialOrgState(jurisdiction=jurisdiction, domain=domain, capacity=capacity)
 

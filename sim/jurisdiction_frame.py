@@ -49,6 +49,7 @@ JURISDICTION_INDICATORS: dict[str, str] = {
     "provision_per_capita": "Service provision per citizen after spill-overs, summed over domains.",
     "governance_cost": "Local spending plus the centre's spending per capita, per citizen.",
     "enforcement_effort": "Its local government's enforcement effort.",
+    "pollution_stock": "Its pollution stock (0 with the environment phase off).",
 }
 
 # largest membership matrix (jurisdictions x citizens) kept for the per-jurisdiction sums
@@ -93,6 +94,7 @@ def record_jurisdictions(model: GovernanceModel) -> np.ndarray:
     central = spending[gov.central] / max(float(population.sum()), 1.0)
     table[:, 13] = spending[:n_j] / np.maximum(population, 1.0) + central
     table[:, 14] = gov.enforcement_effort[:n_j]
+    table[:, 15] = gov.pollution
     return table
 
 

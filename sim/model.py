@@ -17,6 +17,7 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from sim.agents import Citizen, Enterprise, Government, SocialOrganization
+from sim.cooperation import endow_focal_city
 from sim.derived import DerivedStructure
 from sim.economy import EconomyState
 from sim.events import Event, apply_event, apply_settings, check_events
@@ -52,6 +53,7 @@ from sim.phases.budget import settle_initial_reserves
 from sim.phases.compliance import deterrence, harm_citizens
 from sim.phases.coproduction import update_volunteers
 from sim.phases.economy import initialise_economy, produce
+from sim.phases.environment import pollution_harm
 from sim.phases.information import initial_need_drift
 from sim.phases.services import deliver_services
 from sim.phases.trust import decide_tax_compliance, initial_beliefs
@@ -144,10 +146,12 @@ class GovernanceModel(mesa.Model):
             p, self.social_orgs.jurisdiction, self.enterprises.jurisdiction, rng_
         )
         initial_beliefs(self.citizens, p.trust)
+        endow_focal_city(p.cooperation, self.citizens.jurisdiction, self.citizens.income)
         self.governments, reserves = initial_governments(
             p, self.citizens, self.enterprises.jurisdiction
         )
         self.jurisdiction_need = self.governments.perceived_local.copy()
+        self.governments.pollution[:] = p.environment.initial_stock
         self.ledger = Ledger(reserves)
         # detections and incidents of the risk mechanism (sim.phases.risk), per step
         self.risk_log = RiskLog(p.risk.lag_window)
@@ -185,12 +189,16 @@ class GovernanceModel(mesa.Model):
                 self.enterprises.violation_gain > deterrence(self)
             ) & self.enterprises.active
             harm_citizens(self)
+        if switches.environment:
+            pollution_harm(self)  # the stock's harm replaces the flow term of phase 6
         if switches.allocation:
             allocate_budgets(self)
         if switches.services:
             deliver_services(self)
         if self.economy is not None:
             produce(self, first=True)  # jobs and incomes before the fiscal start below
+            active = max(int(np.count_nonzero(self.enterprises.active)), 1)
+            self.economy.reference_output = self.economy.output / active
         if switches.trust:
             # citizens decide what to declare from their initial trust, so that the
             # revenue of step 1 is the one the fiscal start below expects

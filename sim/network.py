@@ -32,7 +32,7 @@ __all__ = [
     "social_adjacency",
 ]
 
-# Organisational tie kinds that evolve (phase 10), by code in OrgTies.kind.
+# Organisational tie kinds that evolve (phase 12), by code in OrgTies.kind.
 ORG_TIE_KINDS: tuple[str, ...] = ("regulation", "partnership", "cooperation")
 EDGE_KINDS: tuple[str, ...] = (
     "social",

@@ -12,8 +12,10 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from sim.cooperation import CooperationParams, check_cooperation
 from sim.departments import DepartmentParams
 from sim.economy import EconomyParams
+from sim.environment import EnvironmentParams
 from sim.incentives import IncentiveParams
 from sim.levers import REGIME_PRESETS, LeverOverrides, Levers, RegimeName
 from sim.memory import estimated_bytes, format_bytes, machine_memory_bytes
@@ -50,6 +52,7 @@ PHASE_NAMES: tuple[str, ...] = (
     "coproduction",
     "compliance",
     "economy",
+    "environment",
     "trust",
     "voice",
     "unrest",
@@ -67,7 +70,10 @@ class Block(StrictBlock):
 
 
 class Mechanisms(Block):
-    """Switches for the phases of a step (the economy is off by default); a phase switched off leaves its state as is."""
+    """Switches for the phases of a step; a phase switched off leaves its state as is.
+
+    ``economy`` and ``environment`` (the pollution stock) are off by default.
+    """
 
     revenue: bool = True
     information: bool = True
@@ -75,6 +81,7 @@ class Mechanisms(Block):
     services: bool = True
     coproduction: bool = True
     compliance: bool = True
+    environment: bool = False  # pollution stock and joint enforcement (sim/environment.py)
     trust: bool = True
     voice: bool = True
     unrest: bool = True
@@ -418,7 +425,7 @@ class ComplianceParams(Block):
 
 
 class TrustParams(Block):
-    """Satisfaction, trust (legitimacy) and the behaviour trust feeds back on (phase 7)."""
+    """Satisfaction, trust (legitimacy) and the behaviour trust feeds back on (phase 9)."""
 
     satisfaction_rate: float = Field(
         0.3, ge=0.0, le=1.0, description="Step of satisfaction toward its target."
@@ -506,7 +513,7 @@ class TrustParams(Block):
 
 
 class VoiceParams(Block):
-    """Complaints by dissatisfied citizens (phase 8)."""
+    """Complaints by dissatisfied citizens (phase 10)."""
 
     sensitivity: float = Field(
         1.0,
@@ -535,7 +542,7 @@ class VoiceParams(Block):
 
 
 class UnrestParams(Block):
-    """Civil violence (phase 9; Epstein 2002) on the social graph."""
+    """Civil violence (phase 11; Epstein 2002) on the social graph."""
 
     threshold: float = Field(0.1, ge=0.0, le=1.0, description="Activation threshold T.")
     arrest_constant: float = Field(2.3, gt=0.0, description="k in P = 1 - exp(-k C/A).")
@@ -559,7 +566,7 @@ class UnrestParams(Block):
 
 
 class RuleComplianceParams(Block):
-    """Households' compliance with a rule such as waste sorting (phase 12).
+    """Households' compliance with a rule such as waste sorting (phase 14).
 
     Inert until a rule is in force (``rule_in_force``), which a case or an event sets.
     """
@@ -611,7 +618,7 @@ class RuleComplianceParams(Block):
 
 
 class NetworkEvolutionParams(Block):
-    """Organisational ties strengthen with joint success and decay otherwise (phase 10)."""
+    """Organisational ties strengthen with joint success and decay otherwise (phase 12)."""
 
     reinforcement: float = Field(
         0.1, ge=0.0, le=1.0, description="Step of a successful tie toward weight 1."
@@ -632,7 +639,7 @@ class NetworkEvolutionParams(Block):
 
 
 class AdaptationParams(Block):
-    """Officials move policy toward what their evaluation rewards (phase 11)."""
+    """Officials move policy toward what their evaluation rewards (phase 13)."""
 
     rate: float = Field(
         0.05, ge=0.0, le=1.0, description="Step of adaptive effort and emphasis per step."
@@ -729,6 +736,9 @@ class ModelParams(StrictBlock):
     # risk and incidents; departments and information islands (both off by default)
     risk: RiskParams = Field(default_factory=RiskParams)
     departments: DepartmentParams = Field(default_factory=DepartmentParams)
+    # pollution stock and inter-governmental cooperation (sim/environment.py, sim/cooperation.py)
+    environment: EnvironmentParams = Field(default_factory=EnvironmentParams)
+    cooperation: CooperationParams = Field(default_factory=CooperationParams)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -763,6 +773,9 @@ class ModelParams(StrictBlock):
                 f"services.domains {show(self.services.domains)}"
             )
         self._check_memory()
+        check_cooperation(
+            self.cooperation, self.jurisdictions, self.services.domains, self.citizens
+        )
         # overrides are checked one by one; the preset plus overrides must also fit together,
         # in every jurisdiction (a per-jurisdiction override applies to the named ones only)
         overrides = self.levers.model_dump(exclude_none=True)

@@ -45,7 +45,7 @@ class CitizenState:
     complained: np.ndarray = field(init=False)
     active: np.ndarray = field(init=False)
     jail_term: np.ndarray = field(init=False)
-    # experience and the behaviour it feeds (phases 7, 8, 9, 12; sim.phases.trust)
+    # experience and the behaviour it feeds (phases 9, 10, 11, 14; sim.phases.trust)
     expectation: np.ndarray = field(init=False)
     perceived_integrity: np.ndarray = field(init=False)
     procedural: np.ndarray = field(init=False)
@@ -57,7 +57,7 @@ class CitizenState:
     tax_compliance: np.ndarray = field(init=False)
     rule_complying: np.ndarray = field(init=False)
     habit: np.ndarray = field(init=False)
-    # intrinsic motivation relative to its uncrowded level (phases 5 and 12; sim.incentives)
+    # intrinsic motivation relative to its uncrowded level (phases 5 and 14; sim.incentives)
     intrinsic_motivation: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,7 +75,7 @@ class CitizenState:
         self.procedural = np.ones(n)
         self.answered = np.zeros(n, dtype=bool)
         self.silenced = np.zeros(n, dtype=bool)
-        # share of each citizen's complaint that is about pollution (phase 8)
+        # share of each citizen's complaint that is about pollution (phase 10)
         self.complaint_pollution = np.zeros(n)
         self.exited = np.zeros(n, dtype=bool)
         self.coerced = np.zeros(n, dtype=bool)
@@ -186,6 +186,8 @@ class GovernmentState:
     coproduced_output: np.ndarray = field(init=False)
     cross_demand: np.ndarray = field(init=False)
     cross_history: np.ndarray = field(init=False)
+    pollution: np.ndarray = field(init=False)
+    emissions: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         j, d = self.n_jurisdictions, self.n_domains
@@ -223,6 +225,9 @@ class GovernmentState:
         # cross-domain shocks, and its recent values, newest first (phase 2)
         self.cross_demand = np.ones((j, d))
         self.cross_history = np.zeros((0, j, d))
+        # pollution stock and this step's emissions per jurisdiction (environment phase)
+        self.pollution = np.zeros(j)
+        self.emissions = np.zeros(j)
 
     def demand_factor(self) -> np.ndarray:
         """Multiplier of each jurisdiction's census need: shocks times drift (J x D)."""
@@ -249,6 +254,7 @@ COST_CATEGORIES: tuple[str, ...] = (
     "platform",
     "contracting",
     "monitoring",
+    "coordination",
 )
 SPENDING_CATEGORIES: tuple[str, ...] = (*COST_CATEGORIES, "refunds")
 

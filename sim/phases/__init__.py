@@ -1,4 +1,4 @@
-"""The phases (submodels) of one step, in order: twelve, and the economy (off by default).
+"""The phases (submodels) of one step, in order (the economy and the environment off by default).
 
 Each phase is a function of the model that updates whole arrays; the config's
 ``mechanisms.<name>`` switch turns it off, leaving its state as it is.
@@ -14,6 +14,7 @@ from sim.phases.allocation import allocate_budgets
 from sim.phases.compliance import comply
 from sim.phases.coproduction import coproduce
 from sim.phases.economy import run_economy
+from sim.phases.environment import update_environment
 from sim.phases.information import update_perceived_demand
 from sim.phases.network_evolution import evolve_ties
 from sim.phases.revenue import collect_revenue
@@ -36,6 +37,7 @@ PHASES: tuple[tuple[str, Callable[[GovernanceModel], None]], ...] = (
     ("coproduction", coproduce),
     ("compliance", comply),
     ("economy", run_economy),  # off by default (mechanisms.economy)
+    ("environment", update_environment),  # off by default (mechanisms.environment)
     ("trust", assess),
     ("voice", voice),
     ("unrest", unrest),

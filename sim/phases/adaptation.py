@@ -1,4 +1,4 @@
-"""Phase 11: officials move policy toward what their performance evaluation rewards.
+"""Phase 13: officials move policy toward what their performance evaluation rewards.
 
 Local officials are evaluated (绩效考核) with normalised weights ``w_g`` on growth,
 ``w_s`` on citizen satisfaction and ``w_e`` on the environment. They adapt two
@@ -33,7 +33,7 @@ things they control, at rate ``a``:
 Complaints are split by cause (:func:`complaints_by_cause`): a complaining
 citizen's grievance is attributed to pollution in the proportion of harm in its
 two sources of dissatisfaction, harm ``h_i`` and unmet service need
-``1 - coverage_i`` (an assumption; phase 8 records no cause). Complaints about
+``1 - coverage_i`` (an assumption; phase 10 records no cause). Complaints about
 services move the service budget instead (:mod:`sim.phases.budget`).
 
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
@@ -141,7 +141,7 @@ def complaints_by_cause(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]
     """Per jurisdiction, the rates of complaints about services and about pollution.
 
     ``q^pol_j = mean_{i in j} c^pol_i`` with ``c^pol_i`` the pollution share each
-    complaint recorded in phase 8 (:func:`sim.phases.voice.record_complaint_causes`),
+    complaint recorded in phase 10 (:func:`sim.phases.voice.record_complaint_causes`),
     and ``q^svc_j = q_j - q^pol_j``; the two sum to the complaint rate.
     """
     cit = model.citizens

@@ -13,13 +13,24 @@ maximise it are proportional to need, so allocation is proportional to
   exp(tilt_jd)``: it discounts the share ``s_d`` of its provision that spills
   over to other jurisdictions unless inter-governmental cooperation ``kappa_j``
   makes it count (Oates 1972: local governments ignore spill-overs); ``tilt`` is
-  what its performance evaluation rewards (phase 11);
+  what its performance evaluation rewards (phase 13);
 * the centre splits its budget per capita over jurisdictions and, within each,
   over domains by ``c * national + (1 - c) * perceived_central_j`` with ``c`` the
   allocation centralisation (one size fits all at ``c = 1``).
 
 ``kappa_j = cooperation_lever * sum_k w_jk / (J - 1)``: the mean weight of j's
 cooperation ties over all J - 1 possible partners (a missing tie counts as 0).
+With a coalition (``cooperation.coalition``, :mod:`sim.cooperation`) only ties
+between members count, over the ``|M| - 1`` possible partners, and
+non-members have ``kappa_j = 0``.
+
+**Joint committee** (``cooperation.pool_share`` ``pi`` > 0; :func:`sim.cooperation.pool_budgets`):
+the members pool the share ``pi`` of their own money in the pooled domains (by
+default those that spill over) and the committee spends the pool by need,
+``N_j nhat_jd``; the members pay the coordination cost ``zeta`` times what they
+put in (Ledger category ``coordination``):
+
+    L'_jd = (1 - pi) L_jd + pi (sum_{k in M} L_kd) N_j nhat_jd / sum_{k in M} N_k nhat_kd
 
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
@@ -36,7 +47,7 @@ reads ``citizens.cooperate``, ``citizens.income``, ``citizens.jurisdiction``,
 ``governments.service_budget``, ``governments.service_complaint_rate``,
 ``jurisdiction_need``, ``ledger``, ``levers``, ``org_ties.active``,
 ``org_ties.government``, ``org_ties.kind``, ``org_ties.of_kind``, ``org_ties.partner``,
-``org_ties.weight``, ``spillover``;
+``org_ties.weight``, ``params.cooperation``, ``spillover``;
 
 writes ``governments.money``, ``governments.service_budget``,
 ``governments.budget_shortfall``, ``governments.central_money``, ``ledger``.
@@ -48,13 +59,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.cooperation import member_mask, pool_budgets, pooled_domain_mask
 from sim.network import OrgTies
 from sim.phases.budget import committed_spending, set_budgets
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["READS", "WRITES", "allocate_budgets", "committed_spending", "cooperation_strength"]
+__all__ = [
+    "READS",
+    "WRITES",
+    "allocate_budgets",
+    "committed_spending",
+    "cooperation_strength",
+    "joint_committee",
+]
 
 READS: tuple[str, ...] = (
     "citizens.cooperate",
@@ -90,6 +109,7 @@ READS: tuple[str, ...] = (
     "org_ties.of_kind",
     "org_ties.partner",
     "org_ties.weight",
+    "params.cooperation",
     "spillover",
 )
 WRITES: tuple[str, ...] = (
@@ -108,12 +128,18 @@ def cooperation_strength(model: GovernanceModel) -> np.ndarray:
         return np.zeros(n_j)
     ties = model.org_ties
     coop = ties.of_kind(OrgTies.COOPERATION)
+    partner = np.where(ties.kind == OrgTies.COOPERATION, ties.partner, 0)
+    coalition = model.params.cooperation.coalition
+    if coalition is not None:  # only ties between members count
+        members = member_mask(model.params.cooperation, n_j)
+        coop = coop & members[ties.government] & members[partner]
     w = np.where(coop, ties.weight, 0.0)
     total = np.bincount(ties.government, weights=w, minlength=n_j)
-    total += np.bincount(
-        np.where(ties.kind == OrgTies.COOPERATION, ties.partner, 0), weights=w, minlength=n_j
-    )
-    return model.lever_table.local("intergovernmental_cooperation") * total / (n_j - 1)
+    total += np.bincount(partner, weights=w, minlength=n_j)
+    lever = model.lever_table.local("intergovernmental_cooperation")
+    if coalition is None:
+        return lever * total / (n_j - 1)
+    return lever * total / max(len(coalition) - 1, 1)
 
 
 def allocate_budgets(model: GovernanceModel) -> None:
@@ -136,6 +162,23 @@ def allocate_budgets(model: GovernanceModel) -> None:
 
     gov.central_money[:] = central_per_j[:, None] * central_w
     gov.money[:] = budget[: gov.central, None] * local_w + gov.central_money
+    if model.params.cooperation.pool_share > 0:
+        joint_committee(model)
+
+
+def joint_committee(model: GovernanceModel) -> None:
+    """Pool members' own money in the pooled domains, spend it by need, pay coordination."""
+    gov = model.governments
+    coop = model.params.cooperation
+    n_j = gov.n_jurisdictions
+    own = gov.money - gov.central_money
+    pooled = pooled_domain_mask(coop, model.params.services.domains, model.spillover)
+    need = gov.population[:, None] * gov.perceived_local
+    own, put = pool_budgets(own, need, member_mask(coop, n_j), pooled, coop.pool_share)
+    gov.money[:] = own + gov.central_money
+    model.ledger.pay(
+        np.concatenate([coop.pooling_cost_share * put, [0.0]]), category="coordination"
+    )
 
 
 def _normalise_rows(weights: np.ndarray) -> np.ndarray:

@@ -91,17 +91,19 @@ def committed_spending(model: GovernanceModel) -> np.ndarray:
 def later_costs(model: GovernanceModel, administration: np.ndarray) -> np.ndarray:
     """Costs paid after the budget is set, at last step's amounts (length J + 1).
 
-    Policing (phase 9, exactly: it depends on the coercion lever only), contracting
-    (phase 4) and answering complaints (phase 8: last step's administration beyond the
+    Policing (phase 11, exactly: it depends on the coercion lever only), contracting
+    (phase 4) and answering complaints (phase 10: last step's administration beyond the
     fixed administration ``A_g``) are set aside like programmes, so that they cannot
     take reserves below the borrowing limit unless contracting or answers grow from
-    one step to the next. A household rule's inspections and rewards (phase 12) are
+    one step to the next. A household rule's inspections and rewards (phase 14) are
     not: their categories are those of the programmes set aside above. With the
     economy on, last step's unemployment benefits and this step's promotion spending
-    are set aside too (:func:`sim.phases.economy.economy_costs`).
+    are set aside too (:func:`sim.phases.economy.economy_costs`). Coordination
+    costs of inter-governmental cooperation (:mod:`sim.cooperation`) are set aside at
+    last step's amount like contracting.
     """
     ledger = model.ledger
-    later = ledger.previous_spending(("contracting",))
+    later = ledger.previous_spending(("contracting", "coordination"))
     answers = ledger.previous_spending(("administration",)) - administration
     later += np.maximum(answers, 0.0)
     if model.params.mechanisms.unrest:

@@ -6,7 +6,7 @@ exceeds what violating is expected to cost:
     violate_e  <=>  g_e > p_e (F + rho * tau * R_e) + S
 
 with ``p_e`` its inspection probability (the lever times its local government's
-enforcement effort, phase 11), ``F`` the fine, ``R_e`` its reputation, ``rho``
+enforcement effort, phase 13), ``F`` the fine, ``R_e`` its reputation, ``rho``
 the money value of a full reputation, ``tau`` transparency (public naming) and
 ``S`` the compliance subsidy forgone by violating. With ``decision_noise`` > 0
 the choice is a logit around the same threshold; with ``imitation_rate`` > 0 an
@@ -50,7 +50,15 @@ from sim.state import split_by_level
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["READS", "WRITES", "comply", "deterrence", "inspection_probabilities", "violation_rates"]
+__all__ = [
+    "READS",
+    "WRITES",
+    "comply",
+    "deterrence",
+    "direct_harm",
+    "inspection_probabilities",
+    "violation_rates",
+]
 
 READS: tuple[str, ...] = (
     "citizens.enterprise",
@@ -181,19 +189,23 @@ def harm_citizens(model: GovernanceModel) -> None:
     """Harm from violations to linked citizens and, with spill-over, to all."""
     cit = model.citizens
     comp = model.params.compliance
-    ent = model.enterprises
     rates = violation_rates(model)
     env = model.params.services.spillover.get("environment", 0.0)
     n_j = rates.size
     others = (rates.sum() - rates) / (n_j - 1) if n_j > 1 else rates
     regional = comp.harm_spillover * ((1.0 - env) * rates + env * others)
+    np.add(direct_harm(model), np.take(regional, cit.jurisdiction), out=cit.harm)
+
+
+def direct_harm(model: GovernanceModel) -> np.ndarray:
+    """Harm each citizen suffers from the enterprise it is linked to, if that one violates.
+
+    (Also the direct part of harm in the environment phase, which adds the stock's harm.)
+    """
+    comp = model.params.compliance
     # harm each enterprise does to its linked citizens, after a 0 for "no enterprise"
-    direct = np.concatenate([[0.0], comp.harm_per_violation * ent.violating])
-    np.add(
-        np.take(direct, cit.enterprise + 1),
-        np.take(regional, cit.jurisdiction),
-        out=cit.harm,
-    )
+    direct = np.concatenate([[0.0], comp.harm_per_violation * model.enterprises.violating])
+    return np.take(direct, model.citizens.enterprise + 1)
 
 
 def _random_peer(jurisdiction: np.ndarray, rng: np.random.Generator) -> np.ndarray:

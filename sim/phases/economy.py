@@ -1,8 +1,8 @@
-"""Phase 6b: the local economy - production, jobs, incomes, entry and exit, access costs.
+"""Phase 7: the local economy - production, jobs, incomes, entry and exit, access costs.
 
 Runs after enterprise compliance (phase 6), so that a firm's profit adds its
 operating profit to what phase 6 booked (gains, contracts, fines, subsidies),
-and before trust (phase 7), so that this step's incomes, take-up of services and
+and before trust (phase 9), so that this step's incomes, take-up of services and
 hardship are what citizens experience. Off unless ``mechanisms.economy``; with
 the switch off ``model.economy`` is None and the phase does nothing. The
 equations and their sources are in :mod:`sim.economy`; in short:

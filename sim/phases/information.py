@@ -1,7 +1,7 @@
 """Phase 2: needs drift, governments learn them late and noisily, and pay for the platform.
 
 Reads ``model.jurisdiction_need`` (the census profile), ``demand_multiplier``
-(events), ``complaint_rate`` (phase 8), the levers ``information_lag``,
+(events), ``complaint_rate`` (phase 10), the levers ``information_lag``,
 ``information_noise`` and ``transparency``; writes ``need_drift``,
 ``demand_history``, ``perceived_local``, ``perceived_central`` and
 ``platform_capability``; pays the

@@ -1,4 +1,4 @@
-"""Phase 10: organisational ties strengthen with joint success and decay otherwise.
+"""Phase 12: organisational ties strengthen with joint success and decay otherwise.
 
 A tie between a local government and a partner (enterprise, social organisation
 or another local government) succeeds in a step when both did their part: the
@@ -12,6 +12,9 @@ ties lighter than ``removal_threshold`` are cut. A missing candidate tie forms
 with probability ``formation_rate * openness`` per step, openness being
 transparency for ties with enterprises and social organisations (open
 procurement) and the inter-governmental cooperation lever between governments.
+With a coalition (``cooperation.coalition``, :mod:`sim.cooperation`) a cooperation
+tie with a non-member never succeeds (it decays away) and never forms: the growth
+coalition cooperates among its members only.
 
 State contract (``READS`` / ``WRITES``, checked by ``tests/sim/test_phase_contracts.py``):
 
@@ -19,8 +22,8 @@ reads ``citizens.jurisdiction``, ``citizens.satisfaction``, ``enterprises.violat
 ``governments.central``, ``governments.mean_satisfaction``,
 ``governments.n_jurisdictions``, ``governments.performing``, ``governments.population``,
 ``levers``, ``org_ties.active``, ``org_ties.government``, ``org_ties.kind``,
-``org_ties.partner``, ``org_ties.weight``, ``params.network_evolution``,
-``social_orgs.funding``;
+``org_ties.partner``, ``org_ties.weight``, ``params.cooperation``,
+``params.network_evolution``, ``social_orgs.funding``;
 
 writes ``org_ties.active``, ``org_ties.weight``, ``governments.mean_satisfaction``,
 ``governments.performing``.
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import mean_by_jurisdiction
+from sim.cooperation import member_mask
 from sim.network import OrgTies
 
 if TYPE_CHECKING:
@@ -55,6 +59,7 @@ READS: tuple[str, ...] = (
     "org_ties.kind",
     "org_ties.partner",
     "org_ties.weight",
+    "params.cooperation",
     "params.network_evolution",
     "social_orgs.funding",
 )
@@ -86,7 +91,16 @@ def tie_success(model: GovernanceModel) -> np.ndarray:
     partner_ok[reg] = ~model.enterprises.violating[ties.partner[reg]]
     partner_ok[part] = model.social_orgs.funding[ties.partner[part]] > 0
     partner_ok[coop] = gov.performing[ties.partner[coop]]
+    if model.params.cooperation.coalition is not None:
+        partner_ok[coop] &= _within_coalition(model, ties, coop)[coop]
     return gov.performing[ties.government] & partner_ok
+
+
+def _within_coalition(model: GovernanceModel, ties: OrgTies, cooperation: np.ndarray) -> np.ndarray:
+    """Per candidate tie: a cooperation tie between two coalition members (False otherwise)."""
+    members = member_mask(model.params.cooperation, model.governments.n_jurisdictions)
+    partner = np.where(cooperation, ties.partner, 0)
+    return cooperation & members[ties.government] & members[partner]
 
 
 def evolve_ties(model: GovernanceModel) -> None:
@@ -109,6 +123,10 @@ def evolve_ties(model: GovernanceModel) -> None:
         _between_governments(table.local("intergovernmental_cooperation"), ties, cooperation),
         table.local("transparency", ties.government),
     )
+    if model.params.cooperation.coalition is not None:  # no cooperation beyond the coalition
+        openness = np.where(
+            cooperation & ~_within_coalition(model, ties, cooperation), 0.0, openness
+        )
     form = ~on & (model.rng.random(ties.kind.size) < p.formation_rate * openness)
     ties.active[:] = (on & ~cut) | form
     ties.weight[:] = np.where(form, p.initial_weight, np.where(ties.active, ties.weight, 0.0))

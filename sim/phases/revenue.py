@@ -9,7 +9,7 @@ the rest, which it redistributes per capita through its allocation (phase 3):
     local_j += d * R_j,    centre += (1 - d) * sum_j R_j
 
 ``m_j`` is the revenue multiplier that revenue shocks change; ``d_i`` the share of
-income citizen ``i`` declares (1 unless phase 7's tax compliance lowers it).
+income citizen ``i`` declares (1 unless phase 9's tax compliance lowers it).
 
 With the economy on (``mechanisms.economy``, :mod:`sim.economy`) the same rule
 taxes what the economy makes: ``y_i`` is a wage (or the unemployment benefit) and
@@ -56,7 +56,7 @@ def collect_revenue(model: GovernanceModel) -> None:
     """Collect taxes and split them between the local and central governments."""
     gov = model.governments
     n_j = gov.n_jurisdictions
-    cit = model.citizens  # citizens declare the share tax_compliance of income (phase 7)
+    cit = model.citizens  # citizens declare the share tax_compliance of income (phase 9)
     base = by_jurisdiction(cit.jurisdiction, cit.income * cit.tax_compliance, n_j)
     ent = model.enterprises
     if len(ent):

@@ -38,7 +38,7 @@ probability of a constant hazard rate ``h_e`` over one step:
 An incident harms every citizen linked to the enterprise (its customers) in this
 step, on top of phase 6's harm, ``h_i += H [incident_e(i)]``, and reveals the
 violation (it is detected too and its hazard is removed). Citizens experience the
-harm (phase 7: quality ``coverage - w_h h``), so incidents lower satisfaction and,
+harm (phase 9: quality ``coverage - w_h h``), so incidents lower satisfaction and,
 through it, trust; nothing here touches an attitude. The detection lag of a spell
 is ``t - start_e`` (0: found in the step it began); spells that end without
 detection are not counted. ``incident_rate`` is the share of enterprises with an

@@ -1,4 +1,4 @@
-"""Phase 12: households' compliance with a rule (waste sorting and the like).
+"""Phase 14: households' compliance with a rule (waste sorting and the like).
 
 Inert until a rule is in force (``rule_compliance.rule_in_force``, set by a case
 or an event); then every household decides each step whether to comply. It

@@ -1,4 +1,4 @@
-"""Phase 7: satisfaction and trust from experience, and the behaviour trust feeds.
+"""Phase 9: satisfaction and trust from experience, and the behaviour trust feeds.
 
 The phase runs three steps (:func:`assess`): an information process, the
 attitudes, and a decision.
@@ -263,7 +263,7 @@ def decide_tax_compliance(model: GovernanceModel) -> None:
 
 
 def assess(model: GovernanceModel) -> None:
-    """Phase 7: observe spending, update attitudes, decide tax compliance."""
+    """Phase 9: observe spending, update attitudes, decide tax compliance."""
     observe_integrity(model)
     update_trust(model)
     decide_tax_compliance(model)

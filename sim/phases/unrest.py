@@ -1,4 +1,4 @@
-"""Phase 9: unrest, Epstein's (2002) civil violence rule on the social graph.
+"""Phase 11: unrest, Epstein's (2002) civil violence rule on the social graph.
 
 Grievance is hardship times illegitimacy, ``G_i = H_i (1 - L_i)`` with ``L_i``
 the citizen's trust. A citizen estimates its arrest probability from the
@@ -21,11 +21,11 @@ is drawn per active citizen, in citizen order, then one term per arrest). Updati
 ``A_i``. With no police, the active share is ``P(H (1 - L) > T)``, which is
 ``1 - T / (1 - L)`` for ``H ~ U[0, 1]`` and fixed ``L < 1 - T``.
 
-Legitimacy ``L_i`` is the trust that phase 7 forms from experience. Coercion
+Legitimacy ``L_i`` is the trust that phase 9 forms from experience. Coercion
 happens to citizens: besides arrests, police make everyday coercive contacts
 (stops, fines), each free citizen one with probability ``min(1, s rho)`` per step
 (``s`` the stop rate; one uniform per citizen, drawn after the arrests). Arrested
-or stopped citizens are ``coerced`` this step, which phase 7 reads as an unfair
+or stopped citizens are ``coerced`` this step, which phase 9 reads as an unfair
 experience (Tyler 2006) in the next step. Police cost money: each jurisdiction
 pays ``police_cost * rho * N_j`` a step (policing), shared between the levels.
 

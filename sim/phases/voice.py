@@ -1,4 +1,4 @@
-"""Phase 8: voice or exit - dissatisfied citizens complain, are answered, or disengage.
+"""Phase 10: voice or exit - dissatisfied citizens complain, are answered, or disengage.
 
 Hirschman's (1970) voice as a cost-benefit choice: a citizen complains with
 probability
@@ -9,21 +9,21 @@ so lowering the voice cost ("at most one visit", 最多跑一次) lets milder
 dissatisfaction be heard, and coercion silences some of it. A citizen who would
 have complained but for the coercion (``u_i < P`` without the last factor, same
 uniform ``u_i``) is recorded as ``silenced``: denied voice, an unfair experience in
-phase 7 (voice is an element of procedural justice; Tyler 1990). The share of
+phase 9 (voice is an element of procedural justice; Tyler 1990). The share of
 complainers in each jurisdiction feeds the next information update (phase 2).
 
 Answering is a process with a capacity: local government ``j`` can answer
 ``kappa N_j`` complaints a step, so each complaint is answered with probability
 ``min(1, kappa N_j / #complaints_j)`` (a flooded channel answers fewer), at a cost
 per answer. Whether a citizen's complaint was answered is its procedural
-experience (phase 7, Tyler).
+experience (phase 9, Tyler).
 
 Each complaint records its cause (:func:`record_complaint_causes`): the share of the
 complainer's grievance that is pollution harm rather than missing service,
 
     c^pol_i = complained_i * h_i / (h_i + 1 - coverage_i)     (0 where both are 0)
 
-which phase 11 reads to answer service and pollution complaints with different
+which phase 13 reads to answer service and pollution complaints with different
 efforts (an assumption: a grievance is voiced in proportion to its parts).
 
 Exit: a dissatisfied citizen who did not complain withdraws from co-production

@@ -42,6 +42,7 @@ FRACTIONS = (
     "network_density",
     "org_clustering",
     "org_betweenness_centralization",
+    "basic_service_equalisation",
 )
 NON_NEGATIVE = (
     "mean_harm",
@@ -50,6 +51,8 @@ NON_NEGATIVE = (
     "revenue_per_capita",
     "org_ties",
     "delivery_productivity",
+    "pollution_stock",
+    "cost_coordination",
 )
 
 # Subnormal lever values (below 2.2e-308) are excluded: they are not meaningful

@@ -65,6 +65,7 @@ OWNED_STATE: dict[str, Callable[[GovernanceModel], np.ndarray]] = {
     "services": lambda m: m.citizens.coverage,
     "coproduction": lambda m: m.citizens.cooperate,
     "compliance": lambda m: m.enterprises.profit,
+    "environment": lambda m: m.governments.pollution,
     "trust": lambda m: m.citizens.trust,
     "voice": lambda m: m.citizens.complained,
     "unrest": lambda m: m.citizens.active,
@@ -105,7 +106,7 @@ def test_switched_on_phases_do_change_their_state(small_params) -> None:
                 "levers": {"voice_cost": 0.0},
                 "rule_compliance": {"rule_in_force": True, "monitoring": 0.5, "fine": 2.0},
                 "unrest": {"threshold": 0.0},
-                "mechanisms": {"economy": True},  # off by default
+                "mechanisms": {"economy": True, "environment": True},  # off by default
             }
         ),
         rng=3,
