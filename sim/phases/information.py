@@ -231,10 +231,13 @@ def filter_gain(info: InformationParams, noise: float, n_domains: int) -> float:
     >>> 0.0 < filter_gain(InformationParams(), 0.15, 4) < filter_gain(InformationParams(), 0.04, 4) < 1.0
     True
     """
-    if noise == 0.0:
+    variance = n_domains**2 * noise**2
+    if variance == 0.0:  # no noise, or so little that its square underflows
         return 1.0
     drift = info.drift_volatility**2 + info.local_shock_rate * info.local_shock_size**2 / n_domains
-    ratio = drift / (n_domains**2 * noise**2)
+    ratio = drift / variance
+    if ratio > 1e150:  # the gain's limit; ratio * ratio would overflow
+        return 1.0
     return float((np.sqrt(ratio * ratio + 4.0 * ratio) - ratio) / 2.0)
 
 
