@@ -62,7 +62,19 @@ def _register() -> None:
         validate,
     )
 
-    for module in (run, sweep, compare, swaps, analyze, export, reference, dashboard, plot, validate, bench):
+    for module in (
+        run,
+        sweep,
+        compare,
+        swaps,
+        analyze,
+        export,
+        reference,
+        dashboard,
+        plot,
+        validate,
+        bench,
+    ):
         module.register(app)
 
 

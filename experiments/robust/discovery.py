@@ -64,18 +64,6 @@ def scenario_boxes(
     """
     from sim.levers import REGIME_NAMES
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from ema_workbench.analysis import prim
-    except ImportError:
-        raise UserError(
-            "scenario discovery needs the EMA Workbench: pip install 'ema-workbench>=3'"
-        ) from None
-    import logging
-
-    logging.getLogger("EMA").setLevel(logging.ERROR)
-    logging.getLogger("EMA.ema_workbench.analysis.prim").setLevel(logging.ERROR)
     if pairs is None:
         pairs = [(a, b) for i, a in enumerate(REGIME_NAMES) for b in REGIME_NAMES[i + 1 :]]
     draws = wide.drop(index=0, errors="ignore")
@@ -97,6 +85,7 @@ def scenario_boxes(
             if y.sum() < MIN_CASES or (~y).sum() < MIN_CASES:
                 rows.append({**base, "note": "too few reversals or non-reversals for PRIM"})
                 continue
+            prim = _prim()  # imported only when a pair qualifies (a heavy import)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 box = prim.Prim(x.reset_index(drop=True), y, mass_min=0.05).find_box()
@@ -128,3 +117,20 @@ def scenario_boxes(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _prim():  # type: ignore[no-untyped-def]
+    """``ema_workbench.analysis.prim``, quiet; a clear message when it is missing."""
+    import logging
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from ema_workbench.analysis import prim
+    except ImportError:
+        raise UserError(
+            "scenario discovery needs the EMA Workbench: pip install 'ema-workbench>=3'"
+        ) from None
+    for name in ("EMA", "EMA.ema_workbench.analysis.prim"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    return prim

@@ -216,21 +216,21 @@ def test_robust_compare_runs_resumes_and_summarises(tmp_path) -> None:
         "run: {seed: 5}\nmodel: {citizens: 100, jurisdictions: 2, enterprises: 6, social_orgs: 3}"
     )
     kwargs = dict(
-        draws=6,
+        draws=3,
         seeds=1,
         steps=12,
         window=4,
         indicators=["mean_trust", "compliance_rate"],
         pairs=[("top_down", "service")],
         attribution_seeds=2,
-        permutations=2,
+        permutations=1,
         workers=1,
         progress=False,
         figures=False,
     )
     result = robust_compare(config, tmp_path / "out", **kwargs)
     assert result.complete
-    assert result.sweeps["draws"].ran == 21
+    assert result.sweeps["draws"].ran == 12
     orderings = result.orderings.groupby("indicator")["probability"].sum()
     assert orderings.to_numpy() == pytest.approx([1.0, 1.0])
     assert result.pairs["p_a_gt_b"].between(0, 1).all()
@@ -254,3 +254,30 @@ def test_compare_cli_rejects_a_bad_pair(tmp_path, capsys) -> None:
     code = main(["compare", str(path), "--out", str(tmp_path / "o"), "--pair", "service:nope"])
     assert code == 2
     assert "--pair" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_prim_finds_the_box_where_a_ranking_reverses_by_construction() -> None:
+    from experiments.robust.discovery import scenario_boxes
+
+    rng = np.random.default_rng(2)
+    n = 300
+    inputs = pd.DataFrame(
+        {
+            "service.transparency": rng.uniform(0, 1, n),
+            "top_down.coercion": rng.uniform(0, 1, n),
+            "trust.harm_weight": rng.uniform(0.5, 1.5, n),
+        },
+        index=pd.RangeIndex(1, n + 1, name="draw"),
+    )
+    columns = pd.MultiIndex.from_product([["welfare"], list(REGIME_NAMES)])
+    wide = pd.DataFrame(0.0, index=pd.RangeIndex(0, n + 1, name="draw"), columns=columns)
+    wide.loc[0, ("welfare", "service")] = 1.0  # presets: service > regulatory
+    reverses = inputs["service.transparency"] < 0.3
+    wide.loc[1:, ("welfare", "service")] = np.where(reverses, -1.0, 1.0)
+    boxes = scenario_boxes(wide, inputs, ["welfare"], pairs=[("regulatory", "service")])
+    assert boxes["reversals"].iloc[0] == int(reverses.sum())
+    assert boxes["input"].tolist() == ["service.transparency"]
+    row = boxes.iloc[0]
+    assert row["high"] == pytest.approx(0.3, abs=0.03)
+    assert row["density"] == pytest.approx(1.0) and row["coverage"] >= 0.9
