@@ -9,7 +9,7 @@ Shapley attribution of the preset gaps to lever blocks
 
     OUT/draws/          the sweep of draws x regimes x seeds (a sweep folder)
     OUT/attribution/    the sweep of coalitions x seeds (a sweep folder)
-    OUT/headline.csv, orderings.csv, pairs.csv, attribution.csv, boxes.csv
+    OUT/headline.csv, orderings.csv, pairs.csv, attribution.csv, boxes.csv, summary.md
     OUT/attribution.png, OUT/orderings.png
 """
 
@@ -166,6 +166,10 @@ def _write(result: RobustResult, figures: bool) -> None:
     for name, table in named.items():
         if table is not None:
             table.to_csv(result.out / f"{name}.csv", index=False)
+    from experiments.robust.report import markdown_summary
+
+    text = markdown_summary(result.headline, result.pairs, result.attribution, result.boxes)
+    (result.out / "summary.md").write_text(text, encoding="utf-8")
     if figures:
         from experiments.robust.figures import plot_attribution, plot_orderings
 

@@ -6,8 +6,9 @@ patient rule induction method (Friedman & Fisher 1999), as implemented in the EM
 Workbench (Kwakkel 2017; ``ema_workbench.analysis.prim``), peels the box of draws
 step by step towards the cases of interest. Along the peeling trajectory, *coverage*
 is the share of all cases of interest inside the box and *density* the share of the
-box's draws that are cases of interest; this module reports the box with the highest
-density among those with coverage at least ``min_coverage`` (Bryant & Lempert 2010).
+box's draws that are cases of interest; this module reports, among the boxes that
+restrict at most ``max_dims`` inputs (interpretable boxes, Bryant & Lempert 2010), the
+one with the highest density with coverage at least ``min_coverage`` (else the densest).
 The inputs are each regime's drawn lever values (``<regime>.<lever>``; levers a regime
 is fixed at are left out) and the structural parameters.
 """
@@ -56,6 +57,7 @@ def scenario_boxes(
     indicators: Sequence[str],
     pairs: Sequence[tuple[str, str]] | None = None,
     min_coverage: float = 0.5,
+    max_dims: int = 3,
 ) -> pd.DataFrame:
     """One row per restricted dimension of the chosen PRIM box of each (indicator, pair).
 
@@ -90,7 +92,10 @@ def scenario_boxes(
                 warnings.simplefilter("ignore")
                 box = prim.Prim(x.reset_index(drop=True), y, mass_min=0.05).find_box()
             trajectory = box.peeling_trajectory
-            eligible = trajectory[trajectory["coverage"] >= min_coverage]
+            simple = trajectory[trajectory["res_dim"] <= max_dims]
+            eligible = simple[simple["coverage"] >= min_coverage]
+            if eligible.empty:
+                eligible = simple
             i = int(eligible["density"].idxmax()) if len(eligible) else 0
             stats = trajectory.loc[i]
             limits, full = box.box_lims[i], box.box_lims[0]

@@ -241,6 +241,7 @@ def test_robust_compare_runs_resumes_and_summarises(tmp_path) -> None:
     assert sums.to_numpy() == pytest.approx(gaps.reindex(sums.index).to_numpy())
     for name in ("headline", "orderings", "pairs", "attribution", "boxes"):
         assert (tmp_path / "out" / f"{name}.csv").is_file()
+    assert "| `mean_trust` |" in (tmp_path / "out" / "summary.md").read_text()
     again = robust_compare(config, tmp_path / "out", **kwargs)  # resumes: nothing to run
     assert again.sweeps["draws"].ran == 0 and again.sweeps["attribution"].ran == 0
     pd.testing.assert_frame_equal(again.pairs, result.pairs)
