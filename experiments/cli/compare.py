@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -202,7 +203,7 @@ def _print(result: RobustResult) -> None:
             gap = rows[rows["kind"] == "gap"]
             blocks = rows[rows["kind"] == "block"]
             blocks = blocks.reindex(blocks["mean"].abs().sort_values(ascending=False).index)
-            for first, (_, row) in enumerate(pd_rows(gap, blocks)):
+            for first, (_, row) in enumerate(_rows(gap, blocks)):
                 share = row["share"]
                 table.add_row(
                     indicator if first == 0 else "",
@@ -238,7 +239,7 @@ def _print(result: RobustResult) -> None:
     typer.echo(f"tables and figures in {result.out}")
 
 
-def pd_rows(*frames):  # type: ignore[no-untyped-def]
+def _rows(*frames: Any) -> Iterator[tuple[Any, Any]]:
     """Rows of several frames in turn."""
     for frame in frames:
         yield from frame.iterrows()
