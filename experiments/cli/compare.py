@@ -166,13 +166,18 @@ def _print(result: RobustResult) -> None:
     table = Table(
         title=f"Headline ranking (presets) and the share of draws where it holds ({sizes})"
     )
-    for name in ("indicator", "ranking at the presets", "P(holds)", "95% Wilson"):
+    names = ("indicator", "ranking at the presets", "top_down / regulatory / service")
+    for name in (*names, "P(holds)", "95% Wilson"):
         table.add_column(name, justify="left" if name != "P(holds)" else "right")
     for _, row in result.headline.iterrows():
         p = row["p_holds"]
+        values = " / ".join(
+            f"{row[f'preset_{r}']:.3g}" for r in ("top_down", "regulatory", "service")
+        )
         table.add_row(
             row["indicator"],
             row["headline"],
+            values,
             "-" if p != p else f"{p:.2f}",
             "-" if p != p else f"[{row['low']:.2f}, {row['high']:.2f}]",
         )
