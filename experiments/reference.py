@@ -59,6 +59,7 @@ def render_reference() -> str:
     for lever, info in Levers.model_fields.items():
         values = " | ".join(_fmt(getattr(REGIME_PRESETS[r], lever)) for r in regimes)
         lines.append(f"| `{lever}` | {values} | {_bounds(info)} |")
+    lines += _orders_section()
     lines += ["", "## Indicators", "", "Declared in `sim/indicator_registry.py`, by group."]
     for group, meaning in GROUPS.items():
         lines += [
@@ -76,6 +77,40 @@ def render_reference() -> str:
             if entry.group == group
         ]
     return "\n".join(lines) + "\n"
+
+
+def _orders_section() -> list[str]:
+    """The declared orders and plausible ranges (``sim/lever_orders.py``)."""
+    from sim.lever_orders import LEVER_ORDERS, STRUCTURAL_RANGES, TRUST_WEIGHTS, order_text
+
+    lines = [
+        "",
+        "## Orders and plausible ranges (`govsim compare --robust`)",
+        "",
+        "What the source supports about each lever (`sim/lever_orders.py`): the order of the",
+        "regimes (none where the source is silent) and a plausible range. `govsim compare --robust N`",
+        "draws N settings per regime in these ranges that respect every order.",
+        "",
+        "| lever | block | order | range | source |",
+        "|---|---|---|---|---|",
+    ]
+    for lever, spec in LEVER_ORDERS.items():
+        lines.append(
+            f"| `{lever}` | {spec.block} | {order_text(lever)} | "
+            f"[{_fmt(spec.low)}, {_fmt(spec.high)}] | {spec.source} |"
+        )
+    lines += [
+        "",
+        "Structural parameters, drawn jointly and the same in the three regimes of a draw (the",
+        "trust weights are then divided by their sum):",
+        "",
+        "| key | kind | range |",
+        "|---|---|---|",
+    ]
+    for key, spec in STRUCTURAL_RANGES.items():
+        kind = spec.what + (" (normalised)" if key in TRUST_WEIGHTS else "")
+        lines.append(f"| `{key}` | {kind} | [{_fmt(spec.low)}, {_fmt(spec.high)}] |")
+    return lines
 
 
 def _render_block(lines: list[str], path: str, field: FieldInfo) -> None:

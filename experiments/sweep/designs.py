@@ -53,7 +53,7 @@ class Design:
     Attributes
     ----------
     kind
-        ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        ``grid``, ``lhs``, ``sobol``, ``morris`` or ``table`` (points listed in the config).
     points
         One row per design point (index 0..n-1), one column per swept key, values
         as the model takes them.
@@ -143,6 +143,8 @@ def design_size(spec: SweepSpec) -> int:
     32
     """
     d = len(spec.parameters)
+    if spec.design == "table":
+        return len(spec.points or ())
     if spec.design == "grid":
         return int(np.prod([len(grid_levels(p)) for p in spec.parameters.values()]))
     assert spec.samples is not None
@@ -156,6 +158,11 @@ def design_size(spec: SweepSpec) -> int:
 def build_design(spec: SweepSpec, rng: np.random.Generator) -> Design:
     """Draw the design of ``spec`` from ``rng`` (see :func:`design_generator`)."""
     names = list(spec.parameters)
+    if spec.design == "table":
+        assert spec.points is not None  # the spec checks it
+        keys = list(spec.points[0])
+        table = pd.DataFrame({key: [point[key] for point in spec.points] for key in keys})
+        return Design("table", table, None, None, _seed(rng))
     if spec.design == "grid":
         rows = list(itertools.product(*(grid_levels(spec.parameters[n]) for n in names)))
         points = pd.DataFrame({n: [row[j] for row in rows] for j, n in enumerate(names)})

@@ -388,7 +388,14 @@ def _new_manifest(
             "root": config.run.seed,
             "scheme": (
                 "run k (ordered variant, point, replicate) uses SeedSequence(root, spawn_key=(s,)) with "
-                + ("s = replicate (common random numbers)" if spec.seeds == "common" else "s = k")
+                + (
+                    "s = k"
+                    if spec.seeds != "common"
+                    else "s = replicate (common random numbers)"
+                    if spec.seed_block is None
+                    else f"s = (point // {spec.seed_block}) * replicates + replicate "
+                    "(common random numbers within each block of points)"
+                )
                 + "; the design and SALib seeds come from default_rng(SeedSequence(root))"
             ),
         },

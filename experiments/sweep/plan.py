@@ -90,8 +90,18 @@ class SweepPlan:
         return self.variant_names[variant], point, replicate
 
     def seed(self, run_id: int) -> int:
-        """The run's seed: stream ``replicate`` (common) or ``run_id`` (independent) of the root."""
-        stream = run_id if self.spec.seeds == "independent" else run_id % self.replicates
+        """The run's seed: stream ``replicate`` (common) or ``run_id`` (independent) of the root.
+
+        With common seeds and ``seed_block`` b, replicate r of point p uses stream
+        ``(p // b) * replicates + r``: the points of one block share seeds.
+        """
+        if self.spec.seeds == "independent":
+            stream = run_id
+        elif self.spec.seed_block is None:
+            stream = run_id % self.replicates
+        else:
+            _, point, replicate = self.locate(run_id)
+            stream = (point // self.spec.seed_block) * self.replicates + replicate
         return stream_seed(self.config.run.seed, stream)
 
     def run(self, run_id: int) -> SweepRun:

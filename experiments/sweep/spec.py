@@ -34,7 +34,7 @@ __all__ = [
     "check_model_key",
 ]
 
-DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "table")
 MAX_DESIGN_POINTS = 1_000_000
 """Most points a design may have: each is validated before any run, and stored."""
 MAX_SWEEP_RUNS = 10_000_000
@@ -113,15 +113,29 @@ class SweepSpec(StrictBlock):
     are not blurred by different draws); ``independent`` gives run ``k`` stream ``k``.
     """
 
-    design: Literal["grid", "lhs", "sobol", "morris"] = Field(
+    design: Literal["grid", "lhs", "sobol", "morris", "table"] = Field(
         "grid",
         description="grid: full factorial; lhs: Latin hypercube (scipy.stats.qmc); sobol: Saltelli "
-        "sampling for Sobol indices (SALib); morris: elementary-effects trajectories (SALib).",
+        "sampling for Sobol indices (SALib); morris: elementary-effects trajectories (SALib); "
+        "table: the points listed in points (e.g. written by govsim compare --robust).",
     )
     parameters: dict[str, SweptParameter] = Field(
-        min_length=1,
+        default_factory=dict,
         description="Dotted model keys (model.decentralization, model.levers.fine ...) with a list of "
-        "values or a range {low, high[, levels][, integer]}.",
+        "values or a range {low, high[, levels][, integer]}. Not used by table.",
+    )
+    points: list[dict[str, Scalar]] | None = Field(
+        None,
+        max_length=MAX_DESIGN_POINTS,
+        description="table only: the design points, each a mapping of the same dotted model keys "
+        "to values.",
+    )
+    seed_block: int | None = Field(
+        None,
+        ge=1,
+        description="With common seeds: points come in consecutive blocks of this many (e.g. the "
+        "three regimes of one draw); replicate r of block b uses stream b x replicates + r, so "
+        "points of one block share seeds and blocks do not (default: one block, every point).",
     )
     samples: int | None = Field(
         None,
@@ -199,6 +213,14 @@ class SweepSpec(StrictBlock):
 
     @model_validator(mode="after")
     def _fits_design(self) -> Self:
+        if self.design == "table":
+            return self._check_table()
+        if self.points is not None:
+            raise ValueError(
+                f"points: only the table design lists points (design is {self.design})"
+            )
+        if not self.parameters:
+            raise ValueError("parameters: give at least one swept model key")
         if self.design == "grid":
             if self.samples is not None:
                 raise ValueError(
@@ -225,12 +247,34 @@ class SweepSpec(StrictBlock):
         self._check_size()
         return self
 
+    def _check_table(self) -> Self:
+        if self.parameters:
+            raise ValueError("parameters: the table design takes its keys from points")
+        if self.samples is not None:
+            raise ValueError("samples: not used by the table design (its size is len(points))")
+        if not self.points:
+            raise ValueError("points: the table design needs at least one point")
+        keys = list(self.points[0])
+        if not keys:
+            raise ValueError("points[0]: a point needs at least one dotted model key")
+        for key in keys:
+            check_model_key(key)
+        for k, point in enumerate(self.points):
+            if list(point) != keys:
+                raise ValueError(
+                    f"points[{k}]: every point must set the same keys in the same order as "
+                    f"points[0] ({', '.join(keys)})"
+                )
+        return self
+
     def point_count(self) -> int:
         """Design points, counted without drawing them (an upper bound for integer grids).
 
         Equals :func:`experiments.sweep.designs.design_size` except where an integer
         range's evenly spaced levels round to the same whole number.
         """
+        if self.design == "table":
+            return len(self.points or ())
         if self.design == "grid":
             count = 1
             for parameter in self.parameters.values():

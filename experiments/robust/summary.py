@@ -1,0 +1,154 @@
+"""Summaries of the stored draws: orderings of the regimes and their probabilities.
+
+An indicator's value in a run is its steady state, the mean of its recorded values
+over the last ``window`` steps. At each draw the regimes' values are averaged over
+the draw's seeds (which the three regimes share). Over the draws ``d = 1..N``:
+
+* the probability of each ordering of the three regimes (share of draws with that
+  order, highest first),
+* ``P(A > B)``, the share of draws in which A's value exceeds B's,
+* the share of draws in which the *headline* ranking - the ordering at draw 0, the
+  presets - holds.
+
+Draws are independent, so each share is a binomial proportion; intervals are Wilson
+score intervals (Wilson 1927). They describe the draws from the declared ranges and
+orders (a uniform prior over what the source allows), seed noise included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import permutations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.errors import UserError
+
+__all__ = ["draw_levels", "ordering_tables", "steady_levels", "wilson"]
+
+
+def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion.
+
+    >>> low, high = wilson(50, 100)
+    >>> round(low, 3), round(high, 3)
+    (0.404, 0.596)
+    >>> wilson(0, 0)
+    (nan, nan)
+    """
+    if n == 0:
+        return float("nan"), float("nan")
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def steady_levels(folder: Path, indicators: Sequence[str], window: int) -> pd.DataFrame:
+    """One row per ok run of a sweep folder: its identity, design values and steady states."""
+    from experiments.sweep.store import SweepStore
+
+    store = SweepStore(Path(folder))
+    runs = store.read_runs()
+    if runs.empty:
+        raise UserError(f"{folder}: no finished runs to summarise")
+    runs = runs[runs["status"] == "ok"]
+    series = store.read_timeseries(columns=list(indicators))
+    last = series.groupby("run_id")["step"].transform("max")
+    tail = series[series["step"] > last - window]
+    means = tail.groupby("run_id")[list(indicators)].mean()
+    keep = [c for c in runs.columns if not c.startswith("final_")]
+    keep = [c for c in keep if c not in ("status", "error", "traceback", "wall_seconds")]
+    return runs[keep].merge(means, left_on="run_id", right_index=True, how="inner")
+
+
+def draw_levels(levels: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:
+    """Mean over seeds per (draw, regime): rows draws, columns (indicator, regime)."""
+    from sim.levers import REGIME_NAMES
+
+    frame = levels.assign(draw=levels["point"] // len(REGIME_NAMES))
+    means = frame.groupby(["draw", "model.regime"])[list(indicators)].mean()
+    wide = means.unstack("model.regime")
+    return wide.reindex(columns=pd.MultiIndex.from_product([list(indicators), REGIME_NAMES]))
+
+
+def ordering_tables(
+    wide: pd.DataFrame, indicators: Sequence[str], level: float = 0.95
+) -> dict[str, pd.DataFrame]:
+    """``headline``, ``orderings`` and ``pairs`` tables from :func:`draw_levels`.
+
+    Draw 0 is the presets; the probabilities are over draws ``1..N`` (NaN when N = 0).
+    """
+    from sim.levers import REGIME_NAMES
+
+    if 0 not in wide.index:
+        raise UserError("the presets (draw 0) have no finished run; run the command again")
+    draws = wide.drop(index=0)
+    n = len(draws)
+    headline_rows, order_rows, pair_rows = [], [], []
+    for indicator in indicators:
+        preset = wide.loc[0, indicator]
+        head = tuple(sorted(REGIME_NAMES, key=lambda r: -preset[r]))
+        values = draws[indicator].dropna()
+        n = len(values)
+        ranks = [
+            tuple(np.asarray(REGIME_NAMES)[np.argsort(-row, kind="stable")])
+            for row in values.to_numpy()
+        ]
+        holds = sum(r == head for r in ranks)
+        low, high = wilson(holds, n, level)
+        headline_rows.append(
+            {
+                "indicator": indicator,
+                "headline": " > ".join(head),
+                **{f"preset_{r}": float(preset[r]) for r in REGIME_NAMES},
+                "p_holds": holds / n if n else float("nan"),
+                "low": low,
+                "high": high,
+                "draws": n,
+            }
+        )
+        for order in permutations(REGIME_NAMES):
+            count = sum(r == order for r in ranks)
+            low, high = wilson(count, n, level)
+            order_rows.append(
+                {
+                    "indicator": indicator,
+                    "ordering": " > ".join(order),
+                    "headline": order == head,
+                    "count": count,
+                    "probability": count / n if n else float("nan"),
+                    "low": low,
+                    "high": high,
+                    "draws": n,
+                }
+            )
+        for i, a in enumerate(REGIME_NAMES):
+            for b in REGIME_NAMES[i + 1 :]:
+                gap = (values[b] - values[a]).to_numpy()
+                wins = int((values[a] > values[b]).sum())
+                low, high = wilson(wins, n, level)
+                pair_rows.append(
+                    {
+                        "indicator": indicator,
+                        "a": a,
+                        "b": b,
+                        "preset_gap_b_minus_a": float(preset[b] - preset[a]),
+                        "p_a_gt_b": wins / n if n else float("nan"),
+                        "low": low,
+                        "high": high,
+                        "gap_median": float(np.median(gap)) if n else float("nan"),
+                        "gap_q05": float(np.quantile(gap, 0.05)) if n else float("nan"),
+                        "gap_q95": float(np.quantile(gap, 0.95)) if n else float("nan"),
+                        "draws": n,
+                    }
+                )
+    return {
+        "headline": pd.DataFrame(headline_rows),
+        "orderings": pd.DataFrame(order_rows),
+        "pairs": pd.DataFrame(pair_rows),
+    }
