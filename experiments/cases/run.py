@@ -40,6 +40,7 @@ __all__ = [
     "CaseResult",
     "ClaimResult",
     "adjust",
+    "indicator_effects",
     "judge_case",
     "plan_case",
     "results_table",
@@ -75,6 +76,7 @@ class CaseResult:
     side_effects: pd.DataFrame | None = None
     differences: pd.DataFrame | None = None  # per replicate and claim
     identical_before: bool | None = None  # the arms agree before the intervention
+    effects: pd.DataFrame | None = None  # every indicator's paired difference (95%)
     seconds: float = 0.0
 
 
@@ -240,8 +242,36 @@ def judge_case(case: Case, frame: pd.DataFrame | None) -> CaseResult:
     good = [name for name in GOOD_DIRECTION if name in frame.columns]
     all_diffs = paired_differences(frame, good, window[0], window[1], TREATED, CONTROL)
     result.side_effects = side_effects(all_diffs, [c.indicator for c in block.checked])
+    result.effects = indicator_effects(frame, window[0], window[1])
     result.identical_before = _identical_before(frame, t0)
     return result
+
+
+def indicator_effects(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Every indicator's paired difference over steps ``first..last``, with its 95% interval.
+
+    Descriptive (no verdict, no adjustment for multiplicity): what moved, to read the
+    mechanism behind a verdict (programme spending, refunds, delivery productivity ...).
+    """
+    from sim.indicators import INDICATORS
+
+    names = [name for name in INDICATORS if name in frame.columns]
+    diffs = paired_differences(frame, names, first, last, TREATED, CONTROL)
+    rows = []
+    for name in names:
+        effect = paired_effect(diffs[name])
+        rows.append(
+            {
+                "indicator": name,
+                "first_step": first,
+                "last_step": last,
+                "mean": effect.mean,
+                "ci_low": effect.low,
+                "ci_high": effect.high,
+                "n": effect.n,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _identical_before(frame: pd.DataFrame, t0: int) -> bool | None:
@@ -325,7 +355,10 @@ def write_results(
     executor: str = "",
     wall_seconds: float = 0.0,
 ) -> list[Path]:
-    """Write ``cases.csv``, ``side_effects.csv``, ``paired.csv`` and ``manifest.json`` to ``out``.
+    """Write ``cases.csv``, ``side_effects.csv``, ``paired.csv``, ``effects.csv``, ``manifest.json``.
+
+    ``effects.csv`` holds every indicator's paired difference over each case's
+    first window (descriptive, 95%), to trace the mechanism behind a verdict.
 
     Nothing appears in ``out`` unless every file is written.
     """
@@ -343,6 +376,14 @@ def write_results(
         side_effect_table(results).to_csv(staging / "side_effects.csv", index=False)
         (pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()).to_csv(
             staging / "paired.csv", index=False
+        )
+        effects = [
+            r.effects.assign(case=r.case.id)[["case", *r.effects.columns]]
+            for r in results
+            if r.effects is not None
+        ]
+        (pd.concat(effects, ignore_index=True) if effects else pd.DataFrame()).to_csv(
+            staging / "effects.csv", index=False
         )
         manifest = {
             "kind": "cases",
@@ -366,5 +407,5 @@ def write_results(
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    names = ("cases.csv", "side_effects.csv", "paired.csv", "manifest.json")
+    names = ("cases.csv", "side_effects.csv", "paired.csv", "effects.csv", "manifest.json")
     return [out / name for name in names]

@@ -51,7 +51,7 @@ model:
   regime: regulatory
   citizens: 200
   jurisdictions: 2
-  rule_compliance: {{rule_in_force: true, monitoring: 0.05, fine: 0.5, effort_cost: 0.2}}
+  rule_compliance: {{rule_in_force: true, monitoring: 0.05, fine: 0.5, effort_cost: 0.6}}
 variants:
   control: {{}}
   treated:
@@ -296,6 +296,7 @@ def test_identical_arms_and_unknown_ids_are_refused(
 # ---------------------------------------------------------------- end to end
 
 
+@pytest.mark.slow
 def test_two_small_cases_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     reward = _write(tmp_path, REWARD_CASE, "reward")
     null = _write(tmp_path, NULL_CASE, "inert")
@@ -306,7 +307,7 @@ def test_two_small_cases_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "reward" in printed and "inert" in printed
     table = pd.read_csv(out / "cases.csv")
     assert {p.name for p in out.iterdir()} == {
-        "cases.csv", "side_effects.csv", "paired.csv", "manifest.json"
+        "cases.csv", "side_effects.csv", "paired.csv", "effects.csv", "manifest.json"
     }  # fmt: skip
     rows = table.set_index(["case", "claim"])
     rewarded = rows.loc[("reward", "compliance with the rule rises")]
@@ -317,13 +318,21 @@ def test_two_small_cases_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert inert["verdict"] == NOT_REPRODUCED
     assert inert["mean"] == 0.0 and inert["ci_low"] == 0.0  # identical arms: no difference at all
     assert bool(inert["identical_before"]) and bool(rewarded["identical_before"])
+    effects = pd.read_csv(out / "effects.csv").set_index(["case", "indicator"])
+    assert effects.loc[("reward", "rule_compliance"), "mean"] == pytest.approx(rewarded["mean"])
+    assert effects.loc[("inert", "mean_trust"), "mean"] == 0.0
     paired = pd.read_csv(out / "paired.csv")
     assert len(paired[paired["case"] == "reward"]) == 4  # one paired difference per seed
-    # the same command gives the same numbers (common random numbers, fixed seeds)
+    # run again with fewer seeds: the same seeds give the same paired differences
     again = tmp_path / "again"
-    assert main(["cases", str(reward), "--workers", "1", "--out", str(again)]) == 0
-    first = pd.read_csv(again / "cases.csv").set_index(["case", "claim"])
-    assert first.loc[("reward", "compliance with the rule rises"), "mean"] == rewarded["mean"]
+    assert (
+        main(["cases", str(reward), "--replicates", "2", "--workers", "1", "--out", str(again)])
+        == 0
+    )
+    repeated = pd.read_csv(again / "paired.csv")
+    first = paired[paired["case"] == "reward"].head(2)
+    assert repeated["seed"].tolist() == first["seed"].tolist()
+    assert repeated["difference"].tolist() == first["difference"].tolist()
 
 
 def test_overrides_cut_runs_and_windows(tmp_path: Path) -> None:
