@@ -355,7 +355,7 @@ def write_results(
     executor: str = "",
     wall_seconds: float = 0.0,
 ) -> list[Path]:
-    """Write ``cases.csv``, ``side_effects.csv``, ``paired.csv``, ``effects.csv``, ``manifest.json``.
+    """Write cases.csv, cases.md, side_effects.csv, paired.csv, effects.csv, manifest.json.
 
     ``effects.csv`` holds every indicator's paired difference over each case's
     first window (descriptive, 95%), to trace the mechanism behind a verdict.
@@ -377,6 +377,9 @@ def write_results(
         (pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()).to_csv(
             staging / "paired.csv", index=False
         )
+        from experiments.cases.report import markdown_report
+
+        (staging / "cases.md").write_text(markdown_report(results), encoding="utf-8")
         effects = [
             r.effects.assign(case=r.case.id)[["case", *r.effects.columns]]
             for r in results
@@ -407,5 +410,6 @@ def write_results(
         (staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    names = ("cases.csv", "side_effects.csv", "paired.csv", "effects.csv", "manifest.json")
+    names = ("cases.csv", "cases.md", "side_effects.csv", "paired.csv", "effects.csv")
+    names += ("manifest.json",)
     return [out / name for name in names]

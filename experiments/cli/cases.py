@@ -68,7 +68,7 @@ def cases(
         typer.Option(
             "--out",
             "-o",
-            help="Folder for cases.csv, side_effects.csv, paired.csv, effects.csv, manifest.json.",
+            help="Folder for the table (cases.csv, cases.md) and the paired differences.",
         ),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,

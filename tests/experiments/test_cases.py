@@ -307,7 +307,7 @@ def test_two_small_cases_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "reward" in printed and "inert" in printed
     table = pd.read_csv(out / "cases.csv")
     assert {p.name for p in out.iterdir()} == {
-        "cases.csv", "side_effects.csv", "paired.csv", "effects.csv", "manifest.json"
+        "cases.csv", "cases.md", "side_effects.csv", "paired.csv", "effects.csv", "manifest.json"
     }  # fmt: skip
     rows = table.set_index(["case", "claim"])
     rewarded = rows.loc[("reward", "compliance with the rule rises")]
@@ -318,6 +318,8 @@ def test_two_small_cases_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert inert["verdict"] == NOT_REPRODUCED
     assert inert["mean"] == 0.0 and inert["ci_low"] == 0.0  # identical arms: no difference at all
     assert bool(inert["identical_before"]) and bool(rewarded["identical_before"])
+    report = (out / "cases.md").read_text(encoding="utf-8")
+    assert "### `reward`" in report and "**reproduced**" in report
     effects = pd.read_csv(out / "effects.csv").set_index(["case", "indicator"])
     assert effects.loc[("reward", "rule_compliance"), "mean"] == pytest.approx(rewarded["mean"])
     assert effects.loc[("inert", "mean_trust"), "mean"] == 0.0
