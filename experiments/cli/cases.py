@@ -199,36 +199,58 @@ def _list(loaded: Sequence, console) -> None:
 def case_tables(table: pd.DataFrame, title: str, width: int = 100) -> list:
     """Rich tables of :func:`experiments.cases.run.results_table`, readable at ``width``.
 
-    Cells are two lines at most (the claim's indicator over its direction and
-    window, the mean over its interval) so that the table fits 80 columns; side
+    Cells are narrow (the claim's indicator over its direction and window; the
+    mean, its interval and the verdict) so that the table fits 80 columns; side
     effects and what is missing follow as notes (:func:`case_notes`).
     """
-    import textwrap
-
     from experiments.tables import TableColumn, wide_tables
 
-    names = ["case", "claim (treated - control)", "effect [95% CI]", "verdict"]
-    columns = [TableColumn(n, justify="right" if k == 2 else "left") for k, n in enumerate(names)]
+    names = ["case", "claim", "treated - control\n[95% CI]\nverdict"]
+    columns = [TableColumn(n, justify="left") for n in names]
     previous = None
     for row in table.itertuples():
         if row.verdict == "not expressible":
-            claim = textwrap.fill(str(row.claim), 24)
-            measured = ""
+            claim = _wrap(str(row.claim), 22)
+            measured = "NOT EXPRESSIBLE"
         else:
             claim = f"{row.indicator}\n{row.direction} {int(row.first_step)}-{int(row.last_step)}"
-            measured = f"{row.mean:+.3g}\n[{row.ci_low:+.3g}, {row.ci_high:+.3g}]"
+            measured = f"{row.mean:+.3g}\n[{row.ci_low:+.2g}, {row.ci_high:+.2g}]"
             if row.min_effect:
-                measured += f"\n(min {row.min_effect:g})"
-        cells = (
-            row.case if row.case != previous else "",
-            claim,
-            measured,
-            str(row.verdict).replace("not ", "not\n"),
-        )
+                measured += f" (min {row.min_effect:g})"
+            measured += f"\n{str(row.verdict).upper()}"
+        cells = (row.case if row.case != previous else "", claim, measured)
         previous = row.case
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
     return wide_tables(title, columns, keys=1, width=width, show_lines=True)
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` terminal cells (CJK characters take two).
+
+    Words longer than a line (a Chinese phrase has no spaces) are broken between
+    characters.
+    """
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if cell_len(line + char) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def case_notes(table: pd.DataFrame) -> list[str]:
