@@ -348,3 +348,16 @@ def test_overrides_cut_runs_and_windows(tmp_path: Path) -> None:
     assert table["replicates"].iloc[0] == 2 and table["last_step"].iloc[0] == 50
     with pytest.raises(UserError, match="--steps 30"):
         adjust(case, replicates=None, steps=30)
+
+
+def test_table_cells_fit_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from rich.cells import cell_len
+
+    from experiments.cli.cases import _wrap
+
+    text = "城市空气质量得到显著改善 (air quality improves markedly)"
+    lines = _wrap(text, 12).splitlines()
+    assert all(cell_len(line) <= 12 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert main(["cases", "--list"]) == 0
+    assert "not expressible" in capsys.readouterr().out
