@@ -51,6 +51,7 @@ def _register() -> None:
     from experiments.cli import (
         analyze,
         bench,
+        cases,
         compare,
         dashboard,
         export,
@@ -67,6 +68,7 @@ def _register() -> None:
         sweep,
         compare,
         swaps,
+        cases,
         analyze,
         export,
         reference,

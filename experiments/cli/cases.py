@@ -1,0 +1,276 @@
+"""``govsim cases``: the source's cases (and general claims) as treated vs control checks."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from experiments.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["case_notes", "case_tables", "register"]
+
+
+def cases(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Case ids of configs/cases (or paths to case files); all when none.",
+            metavar="[ID]...",
+        ),
+    ] = None,
+    claims: Annotated[
+        bool,
+        typer.Option(
+            "--claims", help="Run the source's general claims (configs/cases/claims) instead."
+        ),
+    ] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the cases and their claims; run nothing.")
+    ] = False,
+    replicates: Annotated[
+        int | None,
+        typer.Option(help="Seeds per case (paired: both variants use each); default the file's."),
+    ] = None,
+    steps: Annotated[
+        int | None,
+        typer.Option(help="Steps per run (windows are cut to fit); default the file's."),
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a key of every case's config: key.path=value."),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(help="Local worker processes; 0 uses every core, 1 runs in-process.", min=0),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on an existing Dask cluster: its scheduler address (tcp://host:8786)."
+        ),
+    ] = None,
+    dask_local: Annotated[
+        int | None,
+        typer.Option(
+            "--dask-local", help="Start a Dask LocalCluster of N worker processes.", min=1
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the table (cases.csv, cases.md) and the paired differences.",
+        ),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress line.")] = False,
+) -> None:
+    """Check the source's claims: treated - control on the same seeds.
+
+    A case file (configs/cases/ID.yaml; see docs/CASES.md) is an experiment
+    config with a control and a treated variant, plus a case: block that
+    writes each claim of the source as a check: indicator, direction
+    (increase or decrease) and window (steps after the intervention).
+
+    Per seed: treated - control of the indicator's mean over the window.
+    The table gives the mean over seeds with a 95% t-interval and a verdict:
+    reproduced (the interval lies beyond 0, or beyond min_effect, in the
+    claimed direction); opposite (significant the other way); not reproduced
+    (otherwise); not expressible (the model lacks a mechanism, named).
+
+    Side effects: indicators the claim does not name that got significantly
+    worse (Bonferroni-adjusted 95% intervals over about 15 indicators).
+
+    Exit code 0 whatever the verdicts; 2 for bad input.
+    """
+    from experiments.cases.schema import load_case, resolve_cases
+
+    for option, value, low in (("--replicates", replicates, 2), ("--steps", steps, 1)):
+        if value is not None and value < low:
+            raise UserError(f"{option} {value}: must be at least {low}")
+    if scheduler and dask_local:
+        raise UserError("--scheduler and --dask-local: give one or the other")
+    target = None
+    if out is not None and not list_:
+        from experiments.outdir import resolve_output
+
+        target = resolve_output(out, kind="folder", overwrite=overwrite)  # before any run
+    paths = resolve_cases(ids or [], claims=claims)
+    loaded = [load_case(path, set_ or []) for path in paths]
+    from rich.console import Console
+
+    console = Console()
+    if list_:
+        _list(loaded, console)
+        return
+    from experiments.cases.run import adjust, results_table, run_cases, write_results
+
+    loaded = [adjust(case, replicates, steps) for case in loaded]
+    runs = sum(
+        2 * case.config.run.replicates for case in loaded if case.config is not None
+    )  # two variants
+    done = 0
+    status = Console(stderr=True, quiet=quiet).status(f"cases: {runs} runs starting")
+
+    def count(case_id: str, task: object) -> None:
+        nonlocal done
+        done += 1
+        status.update(f"cases: {done}/{runs} runs done (last: {case_id})")
+
+    clock = time.perf_counter()
+    with status:
+        results, executor = run_cases(
+            loaded, workers=workers, scheduler=scheduler, dask_local=dask_local, on_done=count
+        )
+    seconds = time.perf_counter() - clock
+    table = results_table(results)
+    what = "general claims" if claims else "cases"
+    title = (
+        f"{what}: treated - control on common random numbers, mean over the window, "
+        f"95% t-interval over seeds"
+    )
+    for part in case_tables(table, title, console.width):
+        console.print(part)
+    for line in case_notes(table):
+        typer.echo(line)
+    counts = table["verdict"].value_counts()
+    summary = ", ".join(f"{counts[v]} {v}" for v in counts.index)
+    typer.echo(
+        f"{len(results)} {what}, {len(table)} claims: {summary}; {runs} runs in "
+        f"{seconds:.1f} s on {executor}"
+    )
+    broken = [r.case.id for r in results if r.identical_before is False]
+    if broken:
+        typer.echo(
+            "warning: the two arms differ before the intervention in "
+            f"{', '.join(broken)} (common random numbers broken?)",
+            err=True,
+        )
+    if target is not None:
+        files = write_results(
+            results,
+            target,
+            overwrite,
+            command=["govsim", *sys.argv[1:]],
+            executor=executor,
+            wall_seconds=seconds,
+        )
+        typer.echo(f"wrote {', '.join(str(f) for f in files)}")
+
+
+def _list(loaded: Sequence, console) -> None:
+    import textwrap
+
+    from experiments.tables import TableColumn, wide_tables
+
+    names = ["case", "claim", "check (treated - control)", "missing"]
+    columns = [TableColumn(n, justify="left") for n in names]
+    for case in loaded:
+        block = case.block
+        for k, claim in enumerate(block.claims):
+            ok = block.expressible and claim.expressible
+            check = (
+                f"{claim.indicator}\n{claim.direction}, steps "
+                f"+{claim.window[0]}..+{claim.window[1]}"
+                if ok and claim.window
+                else "not expressible"
+            )
+            cells = (
+                block.id if k == 0 else "",
+                textwrap.fill(claim.statement, 26),
+                check,
+                textwrap.fill("; ".join(claim.missing or ([] if ok else block.missing)), 26),
+            )
+            for column, cell in zip(columns, cells, strict=True):
+                column.cells.append(cell)
+    for part in wide_tables("cases", columns, keys=1, width=console.width, show_lines=True):
+        console.print(part)
+
+
+def case_tables(table: pd.DataFrame, title: str, width: int = 100) -> list:
+    """Rich tables of :func:`experiments.cases.run.results_table`, readable at ``width``.
+
+    Cells are narrow (the claim's indicator over its direction and window; the
+    mean, its interval and the verdict) so that the table fits 80 columns; side
+    effects and what is missing follow as notes (:func:`case_notes`).
+    """
+    from experiments.tables import TableColumn, wide_tables
+
+    names = ["case", "claim", "treated - control\n[95% CI]\nverdict"]
+    columns = [TableColumn(n, justify="left") for n in names]
+    previous = None
+    for row in table.itertuples():
+        if row.verdict == "not expressible":
+            claim = _wrap(str(row.claim), 22)
+            measured = "NOT EXPRESSIBLE"
+        else:
+            claim = f"{row.indicator}\n{row.direction} {int(row.first_step)}-{int(row.last_step)}"
+            measured = f"{row.mean:+.3g}\n[{row.ci_low:+.2g}, {row.ci_high:+.2g}]"
+            if row.min_effect:
+                measured += f" (min {row.min_effect:g})"
+            measured += f"\n{str(row.verdict).upper()}"
+        cells = (row.case if row.case != previous else "", claim, measured)
+        previous = row.case
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    return wide_tables(title, columns, keys=1, width=width, show_lines=True)
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` terminal cells (CJK characters take two).
+
+    Words longer than a line (a Chinese phrase has no spaces) are broken between
+    characters.
+    """
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if cell_len(line + char) > width:
+                lines.append(line)
+                line = ""
+            line += char
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def case_notes(table: pd.DataFrame) -> list[str]:
+    """Lines after the table: each case's side effects, and what the model is missing."""
+    lines = []
+    tested = table[table["verdict"] != "not expressible"].drop_duplicates("case")
+    if len(tested):
+        lines.append(
+            "side effects (other indicators significantly worse; Bonferroni-adjusted 95%):"
+        )
+        for row in tested.itertuples():
+            lines.append(f"  {row.case}: {row.side_effects or 'none'}")
+    missing = table[table["verdict"] == "not expressible"]
+    if len(missing):
+        lines.append("not expressible - what the model is missing:")
+        for row in missing.itertuples():
+            lines.append(f"  {row.case}: {row.missing}")
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("cases")(cases)
