@@ -51,6 +51,7 @@ def _register() -> None:
     from experiments.cli import (
         analyze,
         bench,
+        calibrate,
         dashboard,
         export,
         plot,
@@ -61,7 +62,19 @@ def _register() -> None:
         validate,
     )
 
-    for module in (run, sweep, swaps, analyze, export, reference, dashboard, plot, validate, bench):
+    for module in (
+        run,
+        sweep,
+        swaps,
+        analyze,
+        export,
+        reference,
+        dashboard,
+        plot,
+        validate,
+        bench,
+        calibrate,
+    ):
         module.register(app)
 
 
