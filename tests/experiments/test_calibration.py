@@ -334,3 +334,13 @@ def test_unreachable_scheduler_exits_2(tmp_path: Path, capsys) -> None:
     assert main(args) == 2
     assert "--scheduler tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["targets", "simulator", "report", "engine", "recovery"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"experiments.calibration.{name}")
+    result = doctest.testmod(module, verbose=False)
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
