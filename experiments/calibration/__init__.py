@@ -276,6 +276,7 @@ def _manifest(
             "simulations": abc.simulations,
             "final_epsilon": float(abc.generations["epsilon"].iloc[-1]),
             "stopped_because": abc.stopped_because,
+            "effective_sample_size": abc.effective_sample_size,
         },
         "reproducibility": REPRODUCIBILITY,
         "seconds": seconds,

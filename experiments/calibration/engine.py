@@ -68,19 +68,27 @@ class AbcResult:
     seconds: float
     sampler: str
     stopped_because: str
+    effective_sample_size: float = float("nan")
     notes: list[str] = field(default_factory=list)
 
 
 def make_prior(targets: Targets, names: tuple[str, ...]) -> Any:
-    """The pyabc prior: independent uniform or log-uniform per free parameter."""
+    """The pyabc prior: independent uniforms, on ``log10`` for log-uniform parameters.
+
+    A log-uniform parameter is sampled and perturbed on its logarithm (the
+    simulator transforms it back), so the importance weights do not pile onto the
+    particles nearest the lower bound, where a log-uniform density is largest.
+    """
+    import math
+
     import pyabc
 
     rvs = {}
     for name, prior in zip(names, targets.parameters.values(), strict=True):
-        if prior.distribution == "uniform":
-            rvs[name] = pyabc.RV("uniform", prior.low, prior.high - prior.low)
-        else:
-            rvs[name] = pyabc.RV("loguniform", prior.low, prior.high)
+        low, high = prior.low, prior.high
+        if prior.distribution == "loguniform":
+            low, high = math.log10(low), math.log10(high)
+        rvs[name] = pyabc.RV("uniform", low, high - low)
     return pyabc.Distribution(**rvs)
 
 
@@ -181,13 +189,18 @@ def run_abc(
     )
     generations["acceptance_rate"] = generations["particles"] / generations["simulations"]
     frame, weights = history.get_distribution(m=0, t=history.max_t)
+    logs = simulator.log_scale or (False,) * len(simulator.keys)
     posterior = pd.DataFrame(
         {
-            key: frame[name].to_numpy(dtype=float)
-            for key, name in zip(simulator.keys, simulator.names, strict=True)
+            key: 10.0 ** frame[name].to_numpy(dtype=float)
+            if log
+            else frame[name].to_numpy(dtype=float)
+            for key, name, log in zip(simulator.keys, simulator.names, logs, strict=True)
         }
     )
     posterior["weight"] = np.asarray(weights, dtype=float)
+    w = posterior["weight"].to_numpy() / posterior["weight"].sum()
+    ess = float(1.0 / np.sum(w**2))
     total = int(history.total_nr_simulations)
     final_eps = float(generations["epsilon"].iloc[-1])
     if final_eps <= budget.minimum_epsilon:
@@ -201,7 +214,8 @@ def run_abc(
     if progress:
         progress(
             f"ABC: {len(generations)} generation(s), {total} simulations, final epsilon "
-            f"{final_eps:.3g}, {seconds:.1f} s ({sampler_name}); {why}"
+            f"{final_eps:.3g}, effective sample size {ess:.1f} of {len(posterior)}, "
+            f"{seconds:.1f} s ({sampler_name}); {why}"
         )
     return AbcResult(
         posterior=posterior,
@@ -210,4 +224,5 @@ def run_abc(
         seconds=seconds,
         sampler=sampler_name,
         stopped_because=why,
+        effective_sample_size=ess,
     )

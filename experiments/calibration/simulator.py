@@ -90,6 +90,10 @@ class Simulator:
         mean over steps ``step - window + 1 .. step``.
     root_seed
         The config's ``run.seed``.
+    log_scale
+        Per free parameter, whether pyabc works on its base-10 logarithm (log-uniform
+        priors): the particle holds ``log10(value)``, so pyabc's perturbation kernel
+        and importance weights are computed where the prior is flat.
     """
 
     model: dict[str, Any]
@@ -97,6 +101,7 @@ class Simulator:
     keys: tuple[str, ...]
     observations: tuple[tuple[str, str, int, int], ...]
     root_seed: int
+    log_scale: tuple[bool, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -109,8 +114,12 @@ class Simulator:
         return max(step for _, _, step, _ in self.observations)
 
     def values_of(self, particle: Mapping[str, float]) -> dict[str, float]:
-        """A pyabc particle as ``{key: value}``."""
-        return {key: float(particle[name]) for key, name in zip(self.keys, self.names, strict=True)}
+        """A pyabc particle as ``{key: value}`` (log-scale parameters transformed back)."""
+        logs = self.log_scale or (False,) * len(self.keys)
+        return {
+            key: float(10.0 ** particle[name]) if log else float(particle[name])
+            for key, name, log in zip(self.keys, self.names, logs, strict=True)
+        }
 
     def configured(self, values: Mapping[str, float]) -> tuple[Any, list[dict[str, Any]]]:
         """``(ModelParams, events)`` with the free parameters set to ``values``."""
@@ -178,6 +187,7 @@ def build_simulator(config: Any, targets: Targets) -> Simulator:
             (o.name, o.indicator, steps[o.name], o.window) for o in targets.observations
         ),
         root_seed=config.run.seed,
+        log_scale=tuple(p.distribution == "loguniform" for p in targets.parameters.values()),
     )
     names = simulator.names
     if len(set(names)) != len(names):

@@ -141,8 +141,11 @@ def test_simulator_sets_model_and_event_parameters() -> None:
     targets = parse_targets(_targets(dict.fromkeys(OBSERVED_AT, 0.5), {}))
     simulator = build_simulator(config, targets)
     params, events = simulator.configured(TRUE)
-    assert params.rule_compliance.effort_cost == 0.6
-    assert events[0]["set"]["rule_compliance.monitoring"] == 0.25
+    assert params.rule_compliance.effort_cost == TRUE["model.rule_compliance.effort_cost"]
+    assert (
+        events[0]["set"]["rule_compliance.monitoring"]
+        == TRUE["events[0].rule_compliance.monitoring"]
+    )
     assert config.events[0].set["rule_compliance.monitoring"] == 0.2  # the config is untouched
     # monitoring from step 12 raises compliance (the event is applied)
     low = simulator.run({**TRUE, "events[0].rule_compliance.monitoring": 0.0}, 30, seed=3)
@@ -344,3 +347,26 @@ def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"experiments.calibration.{name}")
     result = doctest.testmod(module, verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
+
+
+def test_log_uniform_priors_are_sampled_on_the_logarithm() -> None:
+    import numpy as np
+
+    from experiments.calibration.engine import global_numpy_seed, make_prior
+
+    document = _targets({"before": 0.2, "after": 0.7, "later": 0.8}, {})
+    document["parameters"]["model.rule_compliance.effort_cost"] = {
+        "distribution": "loguniform",
+        "low": 0.01,
+        "high": 1.0,
+    }
+    targets = parse_targets(document)
+    simulator = build_simulator(load_config_text(CONFIG), targets)
+    assert simulator.log_scale == (True, False)
+    prior = make_prior(targets, simulator.names)
+    with global_numpy_seed(5):
+        draws = [simulator.values_of(prior.rvs()) for _ in range(400)]
+    cost = np.array([d["model.rule_compliance.effort_cost"] for d in draws])
+    assert cost.min() >= 0.01 and cost.max() <= 1.0
+    # log-uniform: about half of the draws below the geometric midpoint 0.1
+    assert 0.4 < np.mean(cost < 0.1) < 0.6
