@@ -19,6 +19,7 @@ Output folder (written whole, see :mod:`experiments.outdir`):
 ``fit.csv``                 each observation beside its predictive median, 90%
 ``predictions.csv``         values at the requested dates: median, 90% interval
 ``mechanisms.csv``          median utility terms of household rule compliance
+                            (when a household rule is in force)
 ``calibration.png``         predictive bands with the targets
 ``posterior.png``           posterior histograms over the prior ranges
 ``manifest.json``           config hash, targets, seed, versions, budget, timings
@@ -217,6 +218,7 @@ def _write_tables(
     config_path: str | Path,
 ) -> dict[str, pd.DataFrame]:
     from experiments.calibration import report
+    from experiments.calibration.simulator import TERM_COLUMNS
 
     predictive.to_parquet(staging / "predictive.parquet", index=False)
     tables = {
@@ -226,10 +228,14 @@ def _write_tables(
         "mechanisms": report.mechanism_table(predictive, targets),
     }
     names = {"summary": "posterior_summary.csv"}
+    if not predictive[list(TERM_COLUMNS)].to_numpy().any():
+        del tables["mechanisms"]  # no household rule in force: nothing to attribute
     for name, table in tables.items():
         table.to_csv(staging / names.get(name, f"{name}.csv"), index=False, float_format="%.6g")
-    title = targets.description.splitlines()[0] if targets.description else Path(config_path).stem
-    report.plot_bands(predictive, targets, staging / "calibration.png", title=title[:90])
+    title = (
+        targets.description.replace("\n", " ") if targets.description else Path(config_path).stem
+    )
+    report.plot_bands(predictive, targets, staging / "calibration.png", title=title[:240])
     report.plot_posterior(posterior, targets, staging / "posterior.png")
     return tables
 

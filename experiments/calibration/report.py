@@ -193,7 +193,9 @@ def plot_bands(predictive: pd.DataFrame, targets: Targets, path: Path, title: st
         ax.legend(loc="lower right", fontsize=8)
     axes[-1, 0].set_xlabel(f"date (1 step = {targets.time.step_days:g} days)")
     if title:
-        axes[0, 0].set_title(title)
+        import textwrap
+
+        axes[0, 0].set_title("\n".join(textwrap.wrap(title, 80)), fontsize=10)
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
