@@ -51,6 +51,7 @@ def _register() -> None:
     from experiments.cli import (
         analyze,
         bench,
+        calibrate,
         cases,
         compare,
         dashboard,
@@ -76,6 +77,7 @@ def _register() -> None:
         plot,
         validate,
         bench,
+        calibrate,
     ):
         module.register(app)
 
