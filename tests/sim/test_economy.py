@@ -173,14 +173,21 @@ def _interval(diff: np.ndarray) -> tuple[float, float]:
 
 @pytest.mark.slow
 def test_growth_first_evaluation_buys_output_and_costs_environment_and_services() -> None:
-    """Growth-first evaluation raises output, revenue and harm; citizens' procedures get dearer.
+    """Growth-first evaluation raises output, revenue, harm and pollution; procedures get dearer.
 
     Service quality here is the administrative service: growth attention is taken
     from the service task, so citizens' procedures take more visits (access cost).
+    The pollution stock (ODD 7.8) is on, fed by output and violations.
     """
     low = {"levers": {"evaluation_growth": 0.1}}
     high = {"levers": {"evaluation_growth": 0.9}}
-    base = {"citizens": 400, "enterprises": 40, "social_orgs": 16, "jurisdictions": 2}
+    base = {
+        "citizens": 400,
+        "enterprises": 40,
+        "social_orgs": 16,
+        "jurisdictions": 2,
+        "mechanisms": {"environment": True},
+    }
     frames = {}
     for seed in range(6):
         for name, extra in (("low", low), ("high", high)):
@@ -196,6 +203,7 @@ def test_growth_first_evaluation_buys_output_and_costs_environment_and_services(
     assert _interval(diff("mean_harm"))[0] > 0.0
     assert _interval(diff("compliance_rate"))[1] < 0.0
     assert _interval(diff("access_cost"))[0] > 0.0
+    assert _interval(diff("pollution_stock"))[0] > 0.0
 
 
 @pytest.mark.slow
