@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
 from experiments.errors import UserError
 
 if TYPE_CHECKING:
@@ -47,22 +48,9 @@ def cases(
         list[str] | None,
         typer.Option("--set", help="Override a key of every case's config: key.path=value."),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(help="Local worker processes; 0 uses every core, 1 runs in-process.", min=0),
-    ] = 0,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Run on an existing Dask cluster: its scheduler address (tcp://host:8786)."
-        ),
-    ] = None,
-    dask_local: Annotated[
-        int | None,
-        typer.Option(
-            "--dask-local", help="Start a Dask LocalCluster of N worker processes.", min=1
-        ),
-    ] = None,
+    workers: WorkersOption = 0,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
     out: Annotated[
         Path | None,
         typer.Option(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
 from experiments.errors import UserError
 
 if TYPE_CHECKING:
@@ -77,16 +78,9 @@ def compare(
         list[str] | None,
         typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
     ] = None,
-    workers: Annotated[
-        int, typer.Option(help="Local worker processes; 0 uses every core, 1 in-process.", min=0)
-    ] = 0,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Run on an existing Dask cluster (tcp://host:8786).")
-    ] = None,
-    dask_local: Annotated[
-        int | None,
-        typer.Option("--dask-local", help="Start a Dask LocalCluster of N workers.", min=1),
-    ] = None,
+    workers: WorkersOption = 0,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
     overwrite: Annotated[
         bool, typer.Option(help="Replace folders holding another comparison.")
     ] = False,

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
+
 __all__ = ["register"]
 
 
@@ -20,22 +22,9 @@ def sweep(
         list[str] | None,
         typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(help="Local worker processes; 0 uses every core, 1 runs in-process.", min=0),
-    ] = 0,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            help="Run on an existing Dask cluster: its scheduler address (tcp://host:8786)."
-        ),
-    ] = None,
-    dask_local: Annotated[
-        int | None,
-        typer.Option(
-            "--dask-local", help="Start a Dask LocalCluster of N worker processes.", min=1
-        ),
-    ] = None,
+    workers: WorkersOption = 0,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
     overwrite: Annotated[
         bool,
         typer.Option(
