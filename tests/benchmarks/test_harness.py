@@ -23,9 +23,11 @@ def test_cases_measure_steps_memory_and_collection() -> None:
     assert 0 < full["step_ms"] < 1e4 and full["spmv_ms"] > 0 and full["step_cpu_ms"] >= 0
     assert 0 < full["collection_share"] < 1 and 0 < full["collection_mean_share"] < 1
     assert full["peak_mb"] >= full["setup_peak_mb"] > 0
-    coproduction = model_steps(500, 3, coproduction=True, spmv_repeats=2)
-    mesa = mesa_reference(500, 2)
-    # even this small, the array model is far faster than one Python object per agent
+    # at 2,000 citizens the array model's fixed cost per step (about 1 ms: recording,
+    # per-jurisdiction tables) no longer hides its per-citizen advantage; at 500 the
+    # ratio is near 5 and the check would be at the mercy of timing noise
+    coproduction = model_steps(2_000, 3, coproduction=True, spmv_repeats=2)
+    mesa = mesa_reference(2_000, 2)
     assert mesa["step_ms"] > 5 * coproduction["step_ms"]
     default = default_run(1, steps=3)
     assert default["run_s"] >= default["setup_s"] > 0
