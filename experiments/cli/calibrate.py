@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from experiments.cli.options import SetOption
+
 __all__ = ["register"]
 
 
@@ -23,10 +25,7 @@ def calibrate(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
     workers: Annotated[
         int,
         typer.Option(

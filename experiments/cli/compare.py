@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
+from experiments.cli.options import DaskLocalOption, SchedulerOption, SetOption, WorkersOption
 from experiments.errors import UserError
 
 if TYPE_CHECKING:
@@ -74,10 +74,7 @@ def compare(
     prim: Annotated[
         bool, typer.Option(help="PRIM boxes where a ranking reverses (EMA Workbench).")
     ] = True,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
     workers: WorkersOption = 0,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,

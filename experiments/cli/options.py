@@ -1,7 +1,7 @@
-"""Command-line options shared by the commands that run many simulations.
+"""Command-line options shared by the commands that run simulations.
 
-One declaration per option, so ``--workers``, ``--scheduler`` and ``--dask-local``
-read and behave the same in ``govsim sweep``, ``govsim compare`` and ``govsim cases``.
+One declaration per option, so ``--set``, ``--workers``, ``--scheduler`` and
+``--dask-local`` read and behave the same in every command that takes them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,12 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["DaskLocalOption", "SchedulerOption", "WorkersOption"]
+__all__ = ["DaskLocalOption", "SchedulerOption", "SetOption", "WorkersOption"]
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
+]
 
 WorkersOption = Annotated[
     int,

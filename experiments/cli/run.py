@@ -8,16 +8,15 @@ from typing import Annotated
 
 import typer
 
+from experiments.cli.options import SetOption
+
 __all__ = ["register"]
 
 
 def run(
     config: Annotated[Path, typer.Argument(help="Experiment config (YAML).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
     workers: Annotated[
         int, typer.Option(help="Parallel worker processes; 0 uses every core.", min=0)
     ] = 0,

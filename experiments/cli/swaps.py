@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from experiments.cli.options import SetOption
 from experiments.errors import UserError
 
 if TYPE_CHECKING:
@@ -41,10 +42,7 @@ def swaps(
         int | None,
         typer.Option(help="Seeds, the same in every arm (default: the config's run.replicates)."),
     ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
     group_delivery: Annotated[
         bool,
         typer.Option(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
+from experiments.cli.options import DaskLocalOption, SchedulerOption, SetOption, WorkersOption
 
 __all__ = ["register"]
 
@@ -18,10 +18,7 @@ def sweep(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Sweep folder (resumed if it holds this sweep).")
     ],
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a config key: key.path=value (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
     workers: WorkersOption = 0,
     scheduler: SchedulerOption = None,
     dask_local: DaskLocalOption = None,
