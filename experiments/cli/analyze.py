@@ -81,11 +81,11 @@ def _analyze(results, staging: Path, indicator, x, y, rows: int, figures: bool) 
         for variant, name, reason in indices.attrs.get("skipped", []):
             console.print(f"[yellow]no indices for {name} in {variant}: {reason}")
         if figures and not indices.empty:
-            from experiments.sweep.figures import plot_sensitivity
+            from experiments.present.sweep import plot_sensitivity
 
             written += plot_sensitivity(indices, staging / "figures" / "sensitivity")
     elif figures and results.design.kind == "grid" and len(results.parameters) >= 2:
-        from experiments.sweep.figures import plot_heatmaps
+        from experiments.present.sweep import plot_heatmaps
 
         for name in indicators:
             written += plot_heatmaps(
@@ -103,7 +103,7 @@ def _write_csv(frame, path: Path) -> Path:  # type: ignore[no-untyped-def]
 def _aggregate_table(
     table, parameters: list[str], indicators: list[str], limit: int, width: int = 80
 ):  # type: ignore[no-untyped-def]
-    from experiments.tables import TableColumn, wide_tables
+    from experiments.present.tables import TableColumn, wide_tables
 
     points = list(table.groupby(["variant", "point"], sort=False))
     shown = points[:limit] if limit else points
@@ -139,7 +139,7 @@ def _aggregate_table(
 
 
 def _indices_table(indices, width: int = 80):  # type: ignore[no-untyped-def]
-    from experiments.tables import TableColumn, wide_tables
+    from experiments.present.tables import TableColumn, wide_tables
 
     columns = [
         c for c in indices.columns if c not in ("variant", "indicator", "parameter", "method")

@@ -158,7 +158,7 @@ def cases(
 def _list(loaded: Sequence, console) -> None:
     import textwrap
 
-    from experiments.tables import TableColumn, wide_tables
+    from experiments.present.tables import TableColumn, wide_tables
 
     names = ["case", "claim", "check (treated - control)", "missing"]
     columns = [TableColumn(n, justify="left") for n in names]
@@ -191,7 +191,7 @@ def case_tables(table: pd.DataFrame, title: str, width: int = 100) -> list:
     mean, its interval and the verdict) so that the table fits 80 columns; side
     effects and what is missing follow as notes (:func:`case_notes`).
     """
-    from experiments.tables import TableColumn, wide_tables
+    from experiments.present.tables import TableColumn, wide_tables
 
     names = ["case", "claim", "treated - control\n[95% CI]\nverdict"]
     columns = [TableColumn(n, justify="left") for n in names]

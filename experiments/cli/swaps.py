@@ -178,7 +178,7 @@ def swap_tables(table: pd.DataFrame, title: str, width: int = 80, top: int = 0) 
     Per indicator: the gap, the swaps by decreasing size of effect (the ``top``
     largest if ``top`` > 0), their sum and the interaction remainder.
     """
-    from experiments.tables import TableColumn, wide_tables
+    from experiments.present.tables import TableColumn, wide_tables
 
     names = ["indicator", "item", "A -> B", "effect", "95% CI", "share"]
     columns = [TableColumn(n, justify="left" if k < 3 else "right") for k, n in enumerate(names)]

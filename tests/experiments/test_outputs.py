@@ -265,7 +265,7 @@ def _readable(text: str, cells: list[str], width: int = 80) -> None:
 
 
 def test_run_summary_table_fits_80_columns() -> None:
-    from experiments.report import summary_tables
+    from experiments.present.tables import summary_tables
 
     names = ["top_down", "regulatory", "service", "hybrid_local", "hybrid_central"]
     rows = [

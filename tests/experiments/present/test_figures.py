@@ -14,13 +14,11 @@ from PIL import Image
 
 from experiments.analysis import final_state_summary
 from experiments.cli import main
-from experiments.figures import plot_network_snapshot, rebuild_model, run_task_from_manifest
-from experiments.graph_drawing import (
-    KIND_STYLES,
-    draw_collaboration_graph,
-    layout_collaboration_graph,
-)
-from experiments.plots import final_state_figure, network_figure, style_cycle
+from experiments.present.final_state import final_state_figure
+from experiments.present.folder import plot_network_snapshot, rebuild_model, run_task_from_manifest
+from experiments.present.network import KIND_STYLES, draw_collaboration_graph, network_figure
+from experiments.present.network_layout import layout_collaboration_graph
+from experiments.present.style import style_cycle
 from sim import GovernanceModel, ModelParams
 
 SMALL = {"citizens": 400, "enterprises": 20, "social_orgs": 8, "jurisdictions": 4}

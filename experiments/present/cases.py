@@ -1,4 +1,4 @@
-"""A Markdown report of case results: the summary table and one section per case.
+"""A Markdown report of case results (``govsim cases``): the summary table and one section per case.
 
 ``govsim cases --out DIR`` writes it as ``DIR/cases.md``; the result sections of
 ``docs/CASES.md`` are this report of the documented run, with the explanations
