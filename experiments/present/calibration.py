@@ -28,8 +28,21 @@ def _dates(targets: Targets, steps: np.ndarray) -> list[dt.date]:
     return [targets.time.date_of(int(s)) for s in steps]
 
 
-def plot_bands(predictive: pd.DataFrame, targets: Targets, path: Path, title: str = "") -> None:
-    """Posterior-predictive median and 90% band of each observed indicator, with the targets."""
+def plot_bands(predictive: pd.DataFrame, targets: Targets, path: Path, title: str = "") -> Path:
+    """Posterior-predictive median and 90% band of each observed indicator, with the targets.
+
+    Parameters
+    ----------
+    predictive
+        Posterior-predictive runs: ``step`` and one column per indicator, one row per
+        draw and step.
+    targets
+        The targets (observations with their errors, predictions, the time axis).
+    path
+        The image file (its suffix is the format); returned.
+    title
+        Title above the first panel (wrapped at 80 characters), or empty.
+    """
     indicators = list(dict.fromkeys(o.indicator for o in targets.observations))
     fig = Figure(figsize=(7.5, 3.4 * len(indicators)))
     axes = fig.subplots(len(indicators), 1, squeeze=False)
@@ -67,11 +80,22 @@ def plot_bands(predictive: pd.DataFrame, targets: Targets, path: Path, title: st
         axes[0, 0].set_title("\n".join(textwrap.wrap(title, 80)), fontsize=10)
     fig.autofmt_xdate()
     fig.tight_layout()
-    save_figure(fig, path, [Path(path).suffix.lstrip(".")], dpi=_DPI, tight=False)
+    (written,) = save_figure(fig, path, [Path(path).suffix.lstrip(".")], dpi=_DPI, tight=False)
+    return written
 
 
-def plot_posterior(posterior: pd.DataFrame, targets: Targets, path: Path) -> None:
-    """Weighted posterior histogram of each free parameter over its prior range."""
+def plot_posterior(posterior: pd.DataFrame, targets: Targets, path: Path) -> Path:
+    """Weighted posterior histogram of each free parameter over its prior range.
+
+    Parameters
+    ----------
+    posterior
+        Particles: one column per free parameter and ``weight``.
+    targets
+        The targets, whose priors give each panel's range (log axis for log-uniform).
+    path
+        The image file (its suffix is the format); returned.
+    """
     keys = list(targets.parameters)
     cols = min(3, len(keys))
     rows = (len(keys) + cols - 1) // cols
@@ -94,4 +118,5 @@ def plot_posterior(posterior: pd.DataFrame, targets: Targets, path: Path) -> Non
         ax.set_yticks([])
     fig.suptitle("posterior (histogram) over the prior range (x axis)", fontsize=9)
     fig.tight_layout()
-    save_figure(fig, path, [Path(path).suffix.lstrip(".")], dpi=_DPI, tight=False)
+    (written,) = save_figure(fig, path, [Path(path).suffix.lstrip(".")], dpi=_DPI, tight=False)
+    return written

@@ -279,12 +279,12 @@ def test_run_summary_table_fits_80_columns() -> None:
 
 def test_analyze_tables_fit_80_columns(sweep_folder: Path) -> None:
     from experiments.analysis import KEY_INDICATORS
-    from experiments.cli.analyze import _aggregate_table, _indices_table
+    from experiments.present.sweep_tables import aggregate_tables, indices_tables
     from experiments.sweep.aggregate import aggregate_by_point
 
     results = load_results(sweep_folder)
     table = aggregate_by_point(results, ["mean_trust", "participation_rate"])
-    text = _render(_aggregate_table(table, results.parameters, ["mean_trust"], 40, width=80))
+    text = _render(aggregate_tables(table, results.parameters, ["mean_trust"], 40, width=80))
     cells = [f"{m:.3f}" for m in table[table["indicator"] == "mean_trust"]["mean"]]
     _readable(text, [*cells, "decentralization", "participation_"])
     indices = pd.DataFrame(
@@ -299,7 +299,7 @@ def test_analyze_tables_fit_80_columns(sweep_folder: Path) -> None:
             "ST_conf": [0.07, 0.02],
         }
     )
-    text = _render(_indices_table(indices, width=80))
+    text = _render(indices_tables(indices, width=80))
     _readable(text, ["participation_reward", "0.512", "S1_conf", "ST_conf"])
 
 
