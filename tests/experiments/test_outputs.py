@@ -30,10 +30,8 @@ from experiments.codebook import (
 )
 from experiments.config import load_config_text
 from experiments.experiment import run_experiment
-from experiments.sweep.execute import run_sweep
 from experiments.sweep.results import load_results
 from sim import INDICATORS, GovernanceModel, ModelParams
-from tests.experiments.sweep_helpers import grid_config
 
 RUN = """
 run: {steps: 5, replicates: 3, seed: 11}
@@ -48,13 +46,6 @@ variants:
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("outputs") / "run"
     run_experiment(load_config_text(RUN), out, workers=1, progress=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("outputs") / "sweep"
-    run_sweep(grid_config(), out, workers=1, progress=False)
     return out
 
 

@@ -20,7 +20,6 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import experiments.present
-from experiments.cli import main
 from sim import GovernanceModel, ModelParams
 
 FIGURE_NAME = ("plot_", "draw_")
@@ -129,32 +128,6 @@ def model() -> GovernanceModel:
     )
     model.run(3)
     return model
-
-
-@pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `govsim run` folder of a tiny model (two variants x two replicates)."""
-    root = tmp_path_factory.mktemp("every_figure")
-    config = root / "tiny.yaml"
-    config.write_text(
-        "run: {steps: 4, replicates: 2, seed: 11}\n"
-        "model: {citizens: 60, enterprises: 6, social_orgs: 4, jurisdictions: 2}\n"
-        "variants:\n  top_down: {model.regime: top_down}\n  service: {model.regime: service}\n",
-        encoding="utf-8",
-    )
-    out = root / "run"
-    assert main(["run", str(config), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from experiments.sweep import run_sweep
-    from tests.experiments.sweep_helpers import grid_config
-
-    out = tmp_path_factory.mktemp("every_figure_sweep") / "sweep"
-    run_sweep(grid_config(), out, workers=1, progress=False)
-    return out
 
 
 def _cases(request: pytest.FixtureRequest, out: Path) -> dict[str, Callable[[], object]]:
