@@ -295,7 +295,7 @@ def test_analyze_tables_fit_80_columns(sweep_folder: Path) -> None:
 
 
 def test_validation_table_fits_80_columns() -> None:
-    from experiments.validation import render_table
+    from experiments.present.validation import render_table
     from experiments.validation.core import CaseResult, Check
 
     checks = [

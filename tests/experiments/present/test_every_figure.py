@@ -121,6 +121,60 @@ def _calibration() -> tuple:
     return targets, posterior, predictive
 
 
+def _validation() -> dict[str, tuple]:
+    """Points of each validation case, as its run_case would pass them (few and synthetic)."""
+    from experiments.validation.allocation import WelfareGap
+    from experiments.validation.compliance import DeterrencePoint, uniform_cdf
+    from experiments.validation.coproduction import Curve, load_reference
+    from experiments.validation.unrest import (
+        NoPolicePoint,
+        UnrestSettings,
+        active_share_without_police,
+    )
+
+    rng = np.random.default_rng(0)
+    spill = (0.0, 0.3, 0.6)
+    etas = np.linspace(0.2, 1.2, 6)
+    names = ("sf_per_individual", "sf_per_game", "ring_per_game", "ring_per_individual")
+    unrest = UnrestSettings.model_construct(
+        police_legitimacy=0.8,
+        gradual_steps=10,
+        drop_step=5,
+        drop_from=0.8,
+        drop_to=0.5,
+        drop_police=0.04,
+    )
+    return {
+        "allocation": (
+            [WelfareGap(h, 0.0, 0.1 * h, 0.09 * h) for h in (0.0, 0.5, 1.0)],
+            [WelfareGap(0.0, x, -0.1 * x, -0.11 * x) for x in spill],
+            {h: [WelfareGap(h, x, 0.1 * h - 0.2 * x, None) for x in spill] for h in (0.5, 1.0)},
+        ),
+        "compliance": (
+            [
+                DeterrencePoint(p, fine, 0.0, 0.0, 0.0, p * fine, min(1.0, p * fine / 2), 0)
+                for p in (0.2, 0.5)
+                for fine in (1.0, 2.0, 3.0)
+            ],
+            [DeterrencePoint(0.2, 1.0, 0.3, 0.5, 0.5, 0.6, 0.3, 0)],
+            lambda x: uniform_cdf(x, 0.0, 2.0),
+        ),
+        "coproduction": (
+            [Curve(n, n, etas, rng.uniform(0, 1, (6, 3)) * etas[:, None] / 1.2) for n in names],
+            load_reference(),
+        ),
+        "unrest": (
+            [NoPolicePoint(x, 0.5 - 0.5 * x, 0) for x in (0.2, 0.5, 0.8)],
+            lambda legitimacy: active_share_without_police(legitimacy, 0.1),
+            [0.0, 0.02, 0.04],
+            (np.array([0.3, 0.2, 0.1]), np.array([0.05, 0.1, 0.12])),
+            rng.uniform(0, 0.3, (3, 30)),
+            rng.uniform(0, 0.3, (3, 30)),
+            unrest,
+        ),
+    }
+
+
 @pytest.fixture(scope="module")
 def model() -> GovernanceModel:
     model = GovernanceModel(
@@ -141,6 +195,7 @@ def _cases(request: pytest.FixtureRequest, out: Path) -> dict[str, Callable[[], 
         style,
         sweep,
         timeseries,
+        validation,
     )
     from experiments.present.network_layout import layout_collaboration_graph
     from experiments.sweep import load_results
@@ -149,7 +204,16 @@ def _cases(request: pytest.FixtureRequest, out: Path) -> dict[str, Callable[[], 
         return request.getfixturevalue(name)
 
     png = ["png"]
-    return {
+
+    def validation_case(name: str) -> Callable[[], object]:
+        plot = getattr(validation, f"plot_{name}")
+        return lambda: plot(*_validation()[name], out / f"validation_{name}.png")
+
+    cases = {
+        f"validation.plot_{name}": validation_case(name)
+        for name in ("allocation", "compliance", "coproduction", "unrest")
+    }
+    return cases | {
         "style.save_figure": lambda: style.save_figure(
             final_state.final_state_figure(_frame()), out / "saved", formats=png
         ),
