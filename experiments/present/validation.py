@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from rich.console import Console
 from rich.table import Table
@@ -37,6 +38,15 @@ __all__ = [
 ]
 
 _DPI = 110
+
+
+def _label(ax: Axes, xlabel: str, ylabel: str | None, title: str) -> None:
+    """Axis labels, a small title and a small legend: the panel style of every case figure."""
+    ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -209,10 +219,12 @@ def plot_compliance(
             ms=8,
             label="model, with subsidy / reputation",
         )
-    ax.set_xlabel("expected cost of violating  p(F + ρτR) + S")
-    ax.set_ylabel("compliance rate")
-    ax.legend(fontsize=7)
-    ax.set_title("Deterrence (Becker 1968), gains ~ U[0, 2]", fontsize=9)
+    _label(
+        ax,
+        "expected cost of violating  p(F + ρτR) + S",
+        "compliance rate",
+        "Deterrence (Becker 1968), gains ~ U[0, 2]",
+    )
     fig.tight_layout()
     return _save(fig, path)
 
@@ -234,29 +246,27 @@ def plot_unrest(
     grid = np.linspace(0.0, 1.0, 201)
     ax.plot(grid, theory(grid), "k-", label="1 - T/(1 - L)")
     ax.plot([q.legitimacy for q in no_police], [q.active for q in no_police], "o", label="model")
-    ax.set_xlabel("legitimacy L")
-    ax.set_ylabel("active share")
-    ax.set_title("No enforcement (P = 0)", fontsize=9)
-    ax.legend(fontsize=7)
+    _label(ax, "legitimacy L", "active share", "No enforcement (P = 0)")
     ax = axes[1]
     ax.plot(police, enforced[0], "o-", label="active")
     ax.plot(police, enforced[1], "s--", label="jailed")
-    ax.set_xlabel("police per citizen")
-    ax.set_ylabel("share of citizens")
-    ax.set_title(f"Enforcement capacity (L = {settings.police_legitimacy:g})", fontsize=9)
-    ax.legend(fontsize=7)
+    _label(
+        ax,
+        "police per citizen",
+        "share of citizens",
+        f"Enforcement capacity (L = {settings.police_legitimacy:g})",
+    )
     ax = axes[2]
     t = np.arange(sudden.shape[1])
     ax.plot(t, sudden.mean(axis=0), "-", label="sudden drop")
     ax.plot(t, gradual.mean(axis=0), "-", label=f"gradual drop ({settings.gradual_steps} steps)")
     ax.axvline(settings.drop_step, color="grey", lw=0.6, ls="--")
-    ax.set_xlabel("step")
-    ax.set_ylabel("active share")
-    ax.set_title(
+    _label(
+        ax,
+        "step",
+        "active share",
         f"L {settings.drop_from:g} -> {settings.drop_to:g}, police {settings.drop_police:g}",
-        fontsize=9,
     )
-    ax.legend(fontsize=7)
     fig.suptitle("Civil violence (Epstein 2002) on the social graph", fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
@@ -278,23 +288,21 @@ def plot_allocation(
     ax.plot(
         [g.heterogeneity for g in hetero], [g.gap for g in hetero], "o", mfc="none", label="model"
     )
-    ax.set_xlabel("preference heterogeneity")
-    ax.set_ylabel("W(decentral) - W(central)")
-    ax.set_title("No spill-over: decentral >= central", fontsize=9)
-    ax.legend(fontsize=7)
+    _label(
+        ax,
+        "preference heterogeneity",
+        "W(decentral) - W(central)",
+        "No spill-over: decentral >= central",
+    )
     ax = axes[1]
     ax.plot([g.spillover for g in spill], [g.predicted for g in spill], "k-", label="theory")
     ax.plot([g.spillover for g in spill], [g.gap for g in spill], "o", mfc="none", label="model")
-    ax.set_xlabel("spill-over share (one domain)")
-    ax.set_title("Identical preferences: central wins", fontsize=9)
-    ax.legend(fontsize=7)
+    _label(ax, "spill-over share (one domain)", None, "Identical preferences: central wins")
     ax = axes[2]
     for h, gaps in cross.items():
         ax.plot([g.spillover for g in gaps], [g.gap for g in gaps], "o-", ms=3, label=f"h = {h:g}")
     ax.axhline(0.0, color="grey", lw=0.6)
-    ax.set_xlabel("spill-over share (one domain)")
-    ax.set_title("Crossover: heterogeneity vs spill-over", fontsize=9)
-    ax.legend(fontsize=7)
+    _label(ax, "spill-over share (one domain)", None, "Crossover: heterogeneity vs spill-over")
     fig.suptitle("Decentralisation theorem (Oates 1972)", fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
