@@ -11,9 +11,12 @@ what was stored. One module per thing shown:
 :mod:`.network`          drawing the collaboration graph; the network figure
 :mod:`.folder`           ``govsim plot DIR``: every figure a results folder supports
 :mod:`.sweep`            sweep heatmaps and sensitivity bar charts
+:mod:`.sweep_tables`     ``govsim analyze`` tables: aggregates by point, sensitivity indices
+:mod:`.swaps`            ``govsim swaps`` table: the gap and what each lever swap explains
 :mod:`.robust`           robust comparison: ordering and attribution figures, summary.md
 :mod:`.calibration`      calibration bands and posterior histograms
-:mod:`.cases`            Markdown report of the empirical cases
+:mod:`.cases`            ``govsim cases``: terminal tables and the Markdown report
+:mod:`.validation`       ``govsim validate``: the table of checks and the four case figures
 :mod:`.tables`           terminal tables that fit 80 columns; the final-state summary
 =======================  ==============================================================
 
