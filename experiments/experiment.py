@@ -102,7 +102,7 @@ def run_experiment(
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
     whole experiment succeeds.
     """
-    from experiments.plots import plot_timeseries
+    from experiments.present.timeseries import plot_timeseries
 
     tasks = plan_runs(config)
     started = datetime.now(UTC)

@@ -36,7 +36,7 @@ def export_folder(folder: str | Path, fmt: str, out: str | Path | None = None) -
         without xarray installed.
     """
     from experiments.codebook import write_codebook
-    from experiments.figures import _results_kind
+    from experiments.present.folder import _results_kind
 
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"--format {fmt}: unknown; allowed: {', '.join(EXPORT_FORMATS)}")

@@ -219,6 +219,7 @@ def _write_tables(
 ) -> dict[str, pd.DataFrame]:
     from experiments.calibration import report
     from experiments.calibration.simulator import TERM_COLUMNS
+    from experiments.present.calibration import plot_bands, plot_posterior
 
     predictive.to_parquet(staging / "predictive.parquet", index=False)
     tables = {
@@ -235,8 +236,8 @@ def _write_tables(
     title = (
         targets.description.replace("\n", " ") if targets.description else Path(config_path).stem
     )
-    report.plot_bands(predictive, targets, staging / "calibration.png", title=title[:240])
-    report.plot_posterior(posterior, targets, staging / "posterior.png")
+    plot_bands(predictive, targets, staging / "calibration.png", title=title[:240])
+    plot_posterior(posterior, targets, staging / "posterior.png")
     return tables
 
 

@@ -1,4 +1,5 @@
-"""What a calibration writes: posterior summary, predictive bands, predictions, figures.
+"""What a calibration writes: posterior summary, fit, predictions, mechanisms (its figures:
+:mod:`experiments.present.calibration`).
 
 All intervals are 90% (5% and 95% quantiles). Posterior quantiles are weighted by
 the pyabc particle weights; predictive quantiles are over posterior-predictive
@@ -8,9 +9,7 @@ own randomness).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,8 +20,6 @@ from experiments.calibration.targets import Targets
 __all__ = [
     "fit_table",
     "mechanism_table",
-    "plot_bands",
-    "plot_posterior",
     "posterior_summary",
     "prediction_table",
     "weighted_quantiles",
@@ -145,90 +142,3 @@ def mechanism_table(predictive: pd.DataFrame, targets: Targets) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _dates(targets: Targets, steps: np.ndarray) -> list[dt.date]:
-    return [targets.time.date_of(int(s)) for s in steps]
-
-
-def plot_bands(predictive: pd.DataFrame, targets: Targets, path: Path, title: str = "") -> None:
-    """Posterior-predictive median and 90% band of each observed indicator, with the targets."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    indicators = list(dict.fromkeys(o.indicator for o in targets.observations))
-    fig, axes = plt.subplots(
-        len(indicators), 1, figsize=(7.5, 3.4 * len(indicators)), squeeze=False
-    )
-    obs_steps = targets.observation_steps()
-    pred_steps = targets.prediction_steps()
-    for ax, indicator in zip(axes[:, 0], indicators, strict=True):
-        grouped = predictive.groupby("step")[indicator]
-        q = grouped.quantile([LOW, 0.5, HIGH]).unstack()
-        x = _dates(targets, q.index.to_numpy())
-        ax.fill_between(x, q[LOW], q[HIGH], alpha=0.3, color="C0", label="90% predictive band")
-        ax.plot(x, q[0.5], color="C0", label="predictive median")
-        for o in targets.observations:
-            if o.indicator != indicator:
-                continue
-            when = targets.time.date_of(obs_steps[o.name])
-            ax.errorbar([when], [o.value], yerr=[[1.645 * o.error]], fmt="o", color="C3", capsize=4)
-        ax.plot([], [], "o", color="C3", label="target (bar: 90% of stated error)")
-        for name, step in pred_steps.items():
-            when = targets.time.date_of(step)
-            ax.axvline(when, color="grey", lw=0.8, ls=":")
-            ax.annotate(
-                name,
-                (when, 1.0),
-                xycoords=("data", "axes fraction"),
-                rotation=90,
-                va="top",
-                ha="right",
-                fontsize=7,
-                color="grey",
-            )
-        ax.set_ylabel(indicator)
-        ax.legend(loc="lower right", fontsize=8)
-    axes[-1, 0].set_xlabel(f"date (1 step = {targets.time.step_days:g} days)")
-    if title:
-        import textwrap
-
-        axes[0, 0].set_title("\n".join(textwrap.wrap(title, 80)), fontsize=10)
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def plot_posterior(posterior: pd.DataFrame, targets: Targets, path: Path) -> None:
-    """Weighted posterior histogram of each free parameter over its prior range."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    keys = list(targets.parameters)
-    cols = min(3, len(keys))
-    rows = (len(keys) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.8 * rows), squeeze=False)
-    for ax in axes.flat[len(keys) :]:
-        ax.set_visible(False)
-    for ax, key in zip(axes.flat, keys, strict=False):
-        prior = targets.parameters[key]
-        log = prior.distribution == "loguniform"
-        bins = (
-            np.geomspace(prior.low, prior.high, 21)
-            if log
-            else np.linspace(prior.low, prior.high, 21)
-        )
-        ax.hist(posterior[key], bins=bins, weights=posterior["weight"], density=True, color="C0")
-        if log:
-            ax.set_xscale("log")
-        ax.set_title(key.split(".", 1)[-1] if key.startswith("model.") else key, fontsize=8)
-        ax.set_yticks([])
-    fig.suptitle("posterior (histogram) over the prior range (x axis)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

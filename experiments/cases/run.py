@@ -377,7 +377,7 @@ def write_results(
         (pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()).to_csv(
             staging / "paired.csv", index=False
         )
-        from experiments.cases.report import markdown_report
+        from experiments.present.cases import markdown_report
 
         (staging / "cases.md").write_text(markdown_report(results), encoding="utf-8")
         effects = [

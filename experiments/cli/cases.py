@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from experiments.cli.options import DaskLocalOption, SchedulerOption, WorkersOption
 from experiments.errors import UserError
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["case_notes", "case_tables", "register"]
+__all__ = ["register"]
 
 
 def cases(
@@ -96,9 +92,12 @@ def cases(
     loaded = [load_case(path, set_ or []) for path in paths]
     from rich.console import Console
 
+    from experiments.present.cases import case_list_tables, case_notes, case_tables
+
     console = Console()
     if list_:
-        _list(loaded, console)
+        for part in case_list_tables(loaded, console.width):
+            console.print(part)
         return
     from experiments.cases.run import adjust, results_table, run_cases, write_results
 
@@ -153,110 +152,6 @@ def cases(
             wall_seconds=seconds,
         )
         typer.echo(f"wrote {', '.join(str(f) for f in files)}")
-
-
-def _list(loaded: Sequence, console) -> None:
-    import textwrap
-
-    from experiments.tables import TableColumn, wide_tables
-
-    names = ["case", "claim", "check (treated - control)", "missing"]
-    columns = [TableColumn(n, justify="left") for n in names]
-    for case in loaded:
-        block = case.block
-        for k, claim in enumerate(block.claims):
-            ok = block.expressible and claim.expressible
-            check = (
-                f"{claim.indicator}\n{claim.direction}, steps "
-                f"+{claim.window[0]}..+{claim.window[1]}"
-                if ok and claim.window
-                else "not expressible"
-            )
-            cells = (
-                block.id if k == 0 else "",
-                textwrap.fill(claim.statement, 26),
-                check,
-                textwrap.fill("; ".join(claim.missing or ([] if ok else block.missing)), 26),
-            )
-            for column, cell in zip(columns, cells, strict=True):
-                column.cells.append(cell)
-    for part in wide_tables("cases", columns, keys=1, width=console.width, show_lines=True):
-        console.print(part)
-
-
-def case_tables(table: pd.DataFrame, title: str, width: int = 100) -> list:
-    """Rich tables of :func:`experiments.cases.run.results_table`, readable at ``width``.
-
-    Cells are narrow (the claim's indicator over its direction and window; the
-    mean, its interval and the verdict) so that the table fits 80 columns; side
-    effects and what is missing follow as notes (:func:`case_notes`).
-    """
-    from experiments.tables import TableColumn, wide_tables
-
-    names = ["case", "claim", "treated - control\n[95% CI]\nverdict"]
-    columns = [TableColumn(n, justify="left") for n in names]
-    previous = None
-    for row in table.itertuples():
-        if row.verdict == "not expressible":
-            claim = _wrap(str(row.claim), 22)
-            measured = "NOT EXPRESSIBLE"
-        else:
-            claim = f"{row.indicator}\n{row.direction} {int(row.first_step)}-{int(row.last_step)}"
-            measured = f"{row.mean:+.3g}\n[{row.ci_low:+.2g}, {row.ci_high:+.2g}]"
-            if row.min_effect:
-                measured += f" (min {row.min_effect:g})"
-            measured += f"\n{str(row.verdict).upper()}"
-        cells = (row.case if row.case != previous else "", claim, measured)
-        previous = row.case
-        for column, cell in zip(columns, cells, strict=True):
-            column.cells.append(cell)
-    return wide_tables(title, columns, keys=1, width=width, show_lines=True)
-
-
-def _wrap(text: str, width: int) -> str:
-    """``text`` in lines of at most ``width`` terminal cells (CJK characters take two).
-
-    Words longer than a line (a Chinese phrase has no spaces) are broken between
-    characters.
-    """
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if cell_len(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        line = ""
-        for char in word:
-            if cell_len(line + char) > width:
-                lines.append(line)
-                line = ""
-            line += char
-    if line:
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def case_notes(table: pd.DataFrame) -> list[str]:
-    """Lines after the table: each case's side effects, and what the model is missing."""
-    lines = []
-    tested = table[table["verdict"] != "not expressible"].drop_duplicates("case")
-    if len(tested):
-        lines.append(
-            "side effects (other indicators significantly worse; Bonferroni-adjusted 95%):"
-        )
-        for row in tested.itertuples():
-            lines.append(f"  {row.case}: {row.side_effects or 'none'}")
-    missing = table[table["verdict"] == "not expressible"]
-    if len(missing):
-        lines.append("not expressible - what the model is missing:")
-        for row in missing.itertuples():
-            lines.append(f"  {row.case}: {row.missing}")
-    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -31,8 +31,8 @@ def plot(
     """Draw indicators over time with 95% bands, the final-state comparison with error bars,
     sweep heatmaps or sensitivity indices, and a network snapshot coloured by actor type."""
     from experiments.errors import UserError
-    from experiments.figures import plot_results_folder
     from experiments.outdir import publish_files, resolve_output, staging_folder
+    from experiments.present.folder import plot_results_folder
 
     formats = [f.strip().lower().lstrip(".") for f in format_.split(",") if f.strip()]
     if not folder.is_dir():  # before anything is created

@@ -40,7 +40,7 @@ def run(
         command=["govsim", *sys.argv[1:]],
     )
     if not quiet:
-        from experiments.report import print_summary
+        from experiments.present.tables import print_summary
 
         print_summary(result.summary)
         typer.echo(f"wrote {', '.join(str(f) for f in result.files)}")

@@ -44,7 +44,8 @@ def validate(
     from rich.console import Console
 
     from experiments.outdir import publish_files, staging_folder
-    from experiments.validation import render_table, resolve_cases, run_validation
+    from experiments.present.validation import render_table
+    from experiments.validation import resolve_cases, run_validation
 
     names = resolve_cases(cases or [])
     if out is None:

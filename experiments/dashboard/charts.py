@@ -31,8 +31,8 @@ from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
-from experiments.graph_drawing import draw_collaboration_graph
-from experiments.plots import style_cycle
+from experiments.present.network import draw_collaboration_graph
+from experiments.present.style import style_cycle
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -191,7 +191,7 @@ class LineChart:
 class GraphView:
     """The collaboration graph at its fixed layout: discs, labels and legend drawn once.
 
-    The picture is that of :func:`experiments.graph_drawing.draw_collaboration_graph`:
+    The picture is that of :func:`experiments.present.network.draw_collaboration_graph`:
     an update draws the graph on a hidden twin of the axes and blits only its ties,
     nodes and the centre's label onto the static background.
 

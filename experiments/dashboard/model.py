@@ -14,7 +14,11 @@ from typing import Any
 import numpy as np
 
 from experiments.dashboard.jurisdictions import JURISDICTION_INDICATORS, jurisdiction_values
-from experiments.graph_drawing import DEFAULT_SAMPLE, GraphLayout, layout_collaboration_graph
+from experiments.present.network_layout import (
+    DEFAULT_SAMPLE,
+    GraphLayout,
+    layout_collaboration_graph,
+)
 from sim import GovernanceModel, ModelParams
 
 __all__ = ["DashboardModel"]

@@ -33,7 +33,7 @@ from experiments.dashboard.charts import GraphView, LineChart
 from experiments.dashboard.controls import DashboardSetup, Settings, model_kwargs
 from experiments.dashboard.jurisdictions import JURISDICTION_INDICATORS
 from experiments.dashboard.model import DashboardModel
-from experiments.plots import INDICATOR_LABELS
+from experiments.present.style import INDICATOR_LABELS
 
 __all__ = [
     "CITIZEN_INDICATORS",

@@ -24,6 +24,7 @@ import pandas as pd
 
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
+from experiments.present.robust import markdown_summary, plot_attribution, plot_orderings
 
 __all__ = ["DEFAULT_PAIRS", "RobustResult", "robust_compare"]
 
@@ -166,13 +167,9 @@ def _write(result: RobustResult, figures: bool) -> None:
     for name, table in named.items():
         if table is not None:
             table.to_csv(result.out / f"{name}.csv", index=False)
-    from experiments.robust.report import markdown_summary
-
     text = markdown_summary(result.headline, result.pairs, result.attribution, result.boxes)
     (result.out / "summary.md").write_text(text, encoding="utf-8")
     if figures:
-        from experiments.robust.figures import plot_attribution, plot_orderings
-
         plot_orderings(result.orderings, result.out / "orderings.png")
         if result.attribution is not None and len(result.attribution):
             plot_attribution(result.attribution, result.out / "attribution.png")

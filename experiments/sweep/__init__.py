@@ -1,11 +1,13 @@
 """Sweeps: designs over model keys x variants x replicates, streamed to Parquet, resumable.
 
 The notebook API (names load on first use, so that reading a config does not
-import pandas, SALib or matplotlib)::
+import pandas or SALib)::
 
-    from experiments.sweep import load_results, aggregate_by_point, sensitivity_indices, plot_heatmaps
+    from experiments.sweep import load_results, aggregate_by_point, sensitivity_indices
     results = load_results("out/sweep")
     table = aggregate_by_point(results, ["mean_trust"])
+
+Its figures are :mod:`experiments.present.sweep` (``plot_heatmaps``, ``plot_sensitivity``).
 
 See ``docs/SWEEPS.md``.
 """
@@ -21,8 +23,6 @@ __all__ = [
     "aggregate_by_point",
     "build_design",
     "load_results",
-    "plot_heatmaps",
-    "plot_sensitivity",
     "rerun",
     "run_sweep",
     "sensitivity_indices",
@@ -35,8 +35,6 @@ _HOMES = {
     "build_design": "experiments.sweep.designs",
     "aggregate_by_point": "experiments.sweep.aggregate",
     "sensitivity_indices": "experiments.sweep.sensitivity",
-    "plot_heatmaps": "experiments.sweep.figures",
-    "plot_sensitivity": "experiments.sweep.figures",
     "rerun": "experiments.sweep.replay",
     "run_sweep": "experiments.sweep.execute",
 }

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from experiments.present.validation import plot_allocation
 from experiments.validation.core import (
     CaseConfig,
     CaseResult,
@@ -142,47 +143,6 @@ def _crossing(xs: np.ndarray, ys: np.ndarray) -> float:
     return float(xs[i - 1] + ys[i - 1] * (xs[i] - xs[i - 1]) / (ys[i - 1] - ys[i]))
 
 
-def plot(
-    hetero: list[WelfareGap],
-    spill: list[WelfareGap],
-    cross: dict[float, list[WelfareGap]],
-    path: Path,
-) -> Path:
-    """Three panels: gain vs heterogeneity, loss vs spill-over, crossover curves."""
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.6), dpi=110)
-    ax = axes[0]
-    ax.plot(
-        [g.heterogeneity for g in hetero], [g.predicted for g in hetero], "k-", label="KL (theory)"
-    )
-    ax.plot(
-        [g.heterogeneity for g in hetero], [g.gap for g in hetero], "o", mfc="none", label="model"
-    )
-    ax.set_xlabel("preference heterogeneity")
-    ax.set_ylabel("W(decentral) - W(central)")
-    ax.set_title("No spill-over: decentral >= central", fontsize=9)
-    ax.legend(fontsize=7)
-    ax = axes[1]
-    ax.plot([g.spillover for g in spill], [g.predicted for g in spill], "k-", label="theory")
-    ax.plot([g.spillover for g in spill], [g.gap for g in spill], "o", mfc="none", label="model")
-    ax.set_xlabel("spill-over share (one domain)")
-    ax.set_title("Identical preferences: central wins", fontsize=9)
-    ax.legend(fontsize=7)
-    ax = axes[2]
-    for h, gaps in cross.items():
-        ax.plot([g.spillover for g in gaps], [g.gap for g in gaps], "o-", ms=3, label=f"h = {h:g}")
-    ax.axhline(0.0, color="grey", lw=0.6)
-    ax.set_xlabel("spill-over share (one domain)")
-    ax.set_title("Crossover: heterogeneity vs spill-over", fontsize=9)
-    ax.legend(fontsize=7)
-    fig.suptitle("Decentralisation theorem (Oates 1972)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
-
-
 def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> CaseResult:
     """Run the Oates case and check its claims."""
     start = time.perf_counter()
@@ -284,7 +244,7 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
         ),
     ]
     result = CaseResult("allocation", config.source, variant, checks)
-    result.figure = plot(hetero, spill, cross, out / "validation_allocation.png")
+    result.figure = plot_allocation(hetero, spill, cross, out / "validation_allocation.png")
     rows = ["panel,heterogeneity,spillover,gap,predicted"]
     for panel, gaps in (("heterogeneity", hetero), ("spillover", spill)):
         rows += [

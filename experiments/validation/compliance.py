@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from experiments.present.validation import plot_compliance
 from experiments.validation.core import (
     CaseConfig,
     CaseResult,
@@ -180,44 +181,6 @@ def _checks(
     return checks
 
 
-def plot(
-    pure: list[DeterrencePoint], extra: list[DeterrencePoint], low: float, high: float, path: Path
-) -> Path:
-    """Compliance rate against the expected cost of violating, with the CDF."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.0, 4.0), dpi=110)
-    grid = np.linspace(0.0, max(q.threshold for q in pure + extra) * 1.05, 200)
-    ax.plot(grid, uniform_cdf(grid, low, high), "k-", lw=1.2, label="Becker: CDF of gains")
-    markers = iter("os^vD")
-    for p in sorted({q.inspection for q in pure}):
-        pts = [q for q in pure if q.inspection == p]
-        ax.plot(
-            [q.threshold for q in pts],
-            [q.compliance for q in pts],
-            next(markers, "o"),
-            ms=5,
-            mfc="none",
-            label=f"model, p = {p:g}",
-        )
-    if extra:
-        ax.plot(
-            [q.threshold for q in extra],
-            [q.compliance for q in extra],
-            "r*",
-            ms=8,
-            label="model, with subsidy / reputation",
-        )
-    ax.set_xlabel("expected cost of violating  p(F + ρτR) + S")
-    ax.set_ylabel("compliance rate")
-    ax.legend(fontsize=7)
-    ax.set_title("Deterrence (Becker 1968), gains ~ U[0, 2]", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
-
-
 def _write_table(points: list[DeterrencePoint], low: float, high: float, path: Path) -> Path:
     rows = ["inspection,fine,subsidy,transparency,reputation_weight,threshold,compliance,cdf"]
     for q in points:
@@ -241,7 +204,9 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
     result = CaseResult(
         "compliance", config.source, variant, _checks(pure, extra, low, high, settings.enterprises)
     )
-    result.figure = plot(pure, extra, low, high, out / "validation_compliance.png")
+    result.figure = plot_compliance(
+        pure, extra, lambda x: uniform_cdf(x, low, high), out / "validation_compliance.png"
+    )
     result.table = _write_table(pure + extra, low, high, out / "validation_compliance.csv")
     result.seconds = time.perf_counter() - start
     return result

@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError
+from experiments.present.validation import plot_coproduction
 from experiments.validation.core import (
     CONFIG_DIR,
     CaseConfig,
@@ -58,7 +59,6 @@ __all__ = [
     "interface_drift",
     "load_reference",
     "play_population",
-    "plot",
     "population_params",
     "reference_checks",
     "run_case",
@@ -474,70 +474,6 @@ def interface_check(base: ModelParams, settings: InterfaceSettings, seed: int) -
     )
 
 
-def plot(curves: list[Curve], reference: Reference, path: Path) -> Path:
-    """Fraction of co-operators against eta, one line per curve, and the reference values."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 5.2), dpi=110)
-    styles = {
-        "sf_per_individual": ("o-", "C0"),
-        "sf_per_game": ("s-", "C1"),
-        "ring_per_game": ("^-", "C2"),
-        "ring_per_individual": ("x--", "C3"),
-    }
-    for curve in curves:
-        fmt, color = styles[curve.name]
-        ax.errorbar(
-            curve.etas,
-            curve.mean,
-            yerr=curve.stderr,
-            fmt=fmt,
-            color=color,
-            ms=4,
-            label=f"model: {curve.label}",
-        )
-    ax.axhline(0.5, color="grey", lw=0.6, ls=":")
-    for n, ref in enumerate(reference.crossings):
-        color = styles[ref.curve][1]
-        ax.errorbar(
-            [ref.eta],
-            [ref.level],
-            xerr=[ref.uncertainty],
-            fmt="D",
-            mfc="none",
-            color=color,
-            ms=8,
-            capsize=3,
-            label="paper (Fig. 2): crossing, reading error" if n == 0 else None,
-        )
-    for n, ref in enumerate(reference.points):
-        color = styles[ref.curve][1]
-        ax.errorbar(
-            [ref.eta],
-            [ref.fraction],
-            yerr=[ref.uncertainty],
-            fmt="*" if ref.disagreement else "P",
-            mfc="none",
-            color=color,
-            ms=10,
-            capsize=3,
-            label="paper (Fig. 2): point, reading error" if n == 0 else None,
-        )
-    ax.set_xlabel(r"$\eta = r/(z+1)$")
-    ax.set_ylabel("fraction of co-operators")
-    ax.set_ylim(-0.05, 1.1)
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
-    ax.set_title(
-        "Public goods games on graphs (N = 1000, z = 4); open markers: paper, "
-        "star: documented disagreement",
-        fontsize=8,
-    )
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
-
-
 def _write_table(curves: list[Curve], path: Path) -> Path:
     rows = ["curve,eta,mean_fraction_cooperators,stderr,runs"]
     for curve in curves:
@@ -567,7 +503,7 @@ def run_case(
     if settings.interface is not None:
         checks.append(interface_check(base, settings.interface, config.seed))
     result = CaseResult("coproduction", config.source, variant, checks)
-    result.figure = plot(curves, reference, out / "validation_coproduction.png")
+    result.figure = plot_coproduction(curves, reference, out / "validation_coproduction.png")
     result.table = _write_table(curves, out / "validation_coproduction.csv")
     result.seconds = time.perf_counter() - start
     return result

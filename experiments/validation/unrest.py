@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from experiments.present.validation import plot_unrest
 from experiments.validation.core import (
     CaseConfig,
     CaseResult,
@@ -184,54 +185,6 @@ def _burst(series: np.ndarray, settings: UnrestSettings) -> tuple[float, float, 
     return peak, final, peak - final
 
 
-def plot(
-    no_police: list[NoPolicePoint],
-    threshold: float,
-    police: list[float],
-    enforced: tuple[np.ndarray, np.ndarray],
-    sudden: np.ndarray,
-    gradual: np.ndarray,
-    settings: UnrestSettings,
-    path: Path,
-) -> Path:
-    """Three panels: no-police share vs L, unrest vs police, sudden vs gradual drop."""
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(12.0, 3.6), dpi=110)
-    ax = axes[0]
-    grid = np.linspace(0.0, 1.0, 201)
-    ax.plot(grid, active_share_without_police(grid, threshold), "k-", label="1 - T/(1 - L)")
-    ax.plot([q.legitimacy for q in no_police], [q.active for q in no_police], "o", label="model")
-    ax.set_xlabel("legitimacy L")
-    ax.set_ylabel("active share")
-    ax.set_title("No enforcement (P = 0)", fontsize=9)
-    ax.legend(fontsize=7)
-    ax = axes[1]
-    ax.plot(police, enforced[0], "o-", label="active")
-    ax.plot(police, enforced[1], "s--", label="jailed")
-    ax.set_xlabel("police per citizen")
-    ax.set_ylabel("share of citizens")
-    ax.set_title(f"Enforcement capacity (L = {settings.police_legitimacy:g})", fontsize=9)
-    ax.legend(fontsize=7)
-    ax = axes[2]
-    t = np.arange(sudden.shape[1])
-    ax.plot(t, sudden.mean(axis=0), "-", label="sudden drop")
-    ax.plot(t, gradual.mean(axis=0), "-", label=f"gradual drop ({settings.gradual_steps} steps)")
-    ax.axvline(settings.drop_step, color="grey", lw=0.6, ls="--")
-    ax.set_xlabel("step")
-    ax.set_ylabel("active share")
-    ax.set_title(
-        f"L {settings.drop_from:g} -> {settings.drop_to:g}, police {settings.drop_police:g}",
-        fontsize=9,
-    )
-    ax.legend(fontsize=7)
-    fig.suptitle("Civil violence (Epstein 2002) on the social graph", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
-
-
 def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> CaseResult:
     """Run the Epstein case and check its claims."""
     start = time.perf_counter()
@@ -303,9 +256,9 @@ def run_case(variant: Variant, out: Path, config: CaseConfig | None = None) -> C
         ),
     ]
     result = CaseResult("unrest", config.source, variant, checks)
-    result.figure = plot(
+    result.figure = plot_unrest(
         no_police,
-        threshold,
+        lambda legitimacy: active_share_without_police(legitimacy, threshold),
         settings.police,
         enforced,
         sudden,

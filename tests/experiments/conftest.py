@@ -25,3 +25,14 @@ def tiny_config(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny grid sweep of :mod:`tests.experiments.sweep_helpers`, run once per test module."""
+    from experiments.sweep.execute import run_sweep
+    from tests.experiments.sweep_helpers import grid_config
+
+    out = tmp_path_factory.mktemp("sweep") / "sweep"
+    run_sweep(grid_config(), out, workers=1, progress=False)
+    return out

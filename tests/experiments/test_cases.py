@@ -347,7 +347,7 @@ def test_overrides_cut_runs_and_windows(tmp_path: Path) -> None:
 def test_table_cells_fit_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     from rich.cells import cell_len
 
-    from experiments.cli.cases import _wrap
+    from experiments.present.cases import _wrap
 
     text = "城市空气质量得到显著改善 (air quality improves markedly)"
     lines = _wrap(text, 12).splitlines()

@@ -196,7 +196,7 @@ def test_graph_view_blits_the_same_picture_as_a_full_drawing() -> None:
     from matplotlib.figure import Figure
 
     from experiments.dashboard.charts import DPI, GraphView, png_of
-    from experiments.graph_drawing import draw_collaboration_graph
+    from experiments.present.network import draw_collaboration_graph
 
     model = DashboardModel(citizens=400, rng=2)
     view = GraphView(model)

@@ -30,10 +30,8 @@ from experiments.codebook import (
 )
 from experiments.config import load_config_text
 from experiments.experiment import run_experiment
-from experiments.sweep.execute import run_sweep
 from experiments.sweep.results import load_results
 from sim import INDICATORS, GovernanceModel, ModelParams
-from tests.experiments.sweep_helpers import grid_config
 
 RUN = """
 run: {steps: 5, replicates: 3, seed: 11}
@@ -48,13 +46,6 @@ variants:
 def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("outputs") / "run"
     run_experiment(load_config_text(RUN), out, workers=1, progress=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("outputs") / "sweep"
-    run_sweep(grid_config(), out, workers=1, progress=False)
     return out
 
 
@@ -265,7 +256,7 @@ def _readable(text: str, cells: list[str], width: int = 80) -> None:
 
 
 def test_run_summary_table_fits_80_columns() -> None:
-    from experiments.report import summary_tables
+    from experiments.present.tables import summary_tables
 
     names = ["top_down", "regulatory", "service", "hybrid_local", "hybrid_central"]
     rows = [
@@ -279,12 +270,12 @@ def test_run_summary_table_fits_80_columns() -> None:
 
 def test_analyze_tables_fit_80_columns(sweep_folder: Path) -> None:
     from experiments.analysis import KEY_INDICATORS
-    from experiments.cli.analyze import _aggregate_table, _indices_table
+    from experiments.present.sweep_tables import aggregate_tables, indices_tables
     from experiments.sweep.aggregate import aggregate_by_point
 
     results = load_results(sweep_folder)
     table = aggregate_by_point(results, ["mean_trust", "participation_rate"])
-    text = _render(_aggregate_table(table, results.parameters, ["mean_trust"], 40, width=80))
+    text = _render(aggregate_tables(table, results.parameters, ["mean_trust"], 40, width=80))
     cells = [f"{m:.3f}" for m in table[table["indicator"] == "mean_trust"]["mean"]]
     _readable(text, [*cells, "decentralization", "participation_"])
     indices = pd.DataFrame(
@@ -299,12 +290,12 @@ def test_analyze_tables_fit_80_columns(sweep_folder: Path) -> None:
             "ST_conf": [0.07, 0.02],
         }
     )
-    text = _render(_indices_table(indices, width=80))
+    text = _render(indices_tables(indices, width=80))
     _readable(text, ["participation_reward", "0.512", "S1_conf", "ST_conf"])
 
 
 def test_validation_table_fits_80_columns() -> None:
-    from experiments.validation import render_table
+    from experiments.present.validation import render_table
     from experiments.validation.core import CaseResult, Check
 
     checks = [

@@ -1,8 +1,8 @@
 """Figures of a sweep: heatmaps over two swept keys per regime, sensitivity bar charts.
 
-Same conventions as :mod:`experiments.plots`: indicator labels from
-``INDICATOR_LABELS``, series told apart by colour and by hatch (greyscale-safe),
-``viridis`` for heatmaps (perceptually uniform, monotone in grey), PNG and PDF.
+Styled by :mod:`experiments.present.style`: indicator labels, series told apart by
+colour and by hatch (greyscale-safe), ``viridis`` for heatmaps (perceptually
+uniform, monotone in grey), PNG and PDF at 150 dpi.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from experiments.errors import UserError
-from experiments.plots import INDICATOR_LABELS, style_cycle
+from experiments.present.style import HATCHES, indicator_label, save_figure, short_key, style_cycle
 from experiments.sweep.results import FINAL_PREFIX, SweepResults
 
 __all__ = ["plot_heatmaps", "plot_sensitivity"]
 
-_HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
+_DPI = 150
 
 
 def plot_heatmaps(
@@ -60,19 +61,11 @@ def plot_heatmaps(
     ys = sorted(results.design.points[y].unique())
     variants = results.variants
 
-    import matplotlib.pyplot as plt
-
     grids = {v: _cells(means, v, xs, ys) for v in variants}
     finite = np.concatenate([g[np.isfinite(g)] for g in grids.values()] or [np.array([])])
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    fig, axes = plt.subplots(
-        1,
-        len(variants),
-        figsize=(0.5 + 3.4 * len(variants), 3.2),
-        squeeze=False,
-        sharey=True,
-        layout="constrained",
-    )
+    fig = Figure(figsize=(0.5 + 3.4 * len(variants), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(variants), squeeze=False, sharey=True)
     image = None
     for ax, variant in zip(axes[0], variants, strict=True):
         grid = grids[variant]
@@ -92,13 +85,13 @@ def plot_heatmaps(
                     )
         ax.set_xticks(range(len(xs)), [_tick(v) for v in xs], fontsize=7)
         ax.set_yticks(range(len(ys)), [_tick(v) for v in ys], fontsize=7)
-        ax.set_xlabel(_short(x), fontsize=8)
+        ax.set_xlabel(short_key(x), fontsize=8)
         ax.set_title(str(variant), fontsize=9)
-    axes[0][0].set_ylabel(_short(y), fontsize=8)
+    axes[0][0].set_ylabel(short_key(y), fontsize=8)
     bar = fig.colorbar(image, ax=axes[0].tolist(), shrink=0.9)
-    bar.set_label(INDICATOR_LABELS.get(indicator, indicator), fontsize=8)
+    bar.set_label(indicator_label(indicator), fontsize=8)
     bar.ax.tick_params(labelsize=7)
-    return _save(fig, Path(out), formats)
+    return save_figure(fig, out, formats, dpi=_DPI)
 
 
 def plot_sensitivity(
@@ -111,8 +104,6 @@ def plot_sensitivity(
     """
     if indices.empty:
         raise UserError("no sensitivity indices to plot")
-    import matplotlib.pyplot as plt
-
     sobol = indices["method"].iloc[0] == "sobol"
     bar_key, conf_key, dot_key = (
         ("ST", "ST_conf", "S1") if sobol else ("mu_star", "mu_star_conf", "sigma")
@@ -121,17 +112,14 @@ def plot_sensitivity(
     parameters = list(dict.fromkeys(indices["parameter"]))
     variants = list(dict.fromkeys(indices["variant"]))
     width = 0.8 / len(variants)
-    fig, axes = plt.subplots(
-        len(indicators),
-        1,
+    fig = Figure(
         figsize=(
             max(5.0, 0.55 * len(parameters) * max(1, len(variants)) + 1.5),
             2.2 * len(indicators),
         ),
-        squeeze=False,
-        sharex=True,
         layout="constrained",
     )
+    axes = fig.subplots(len(indicators), 1, squeeze=False, sharex=True)
     positions = np.arange(len(parameters))
     for ax, indicator in zip(axes[:, 0], indicators, strict=True):
         part = indices[indices["indicator"] == indicator]
@@ -146,7 +134,7 @@ def plot_sensitivity(
                 yerr=rows[conf_key],
                 color=style["color"],
                 alpha=0.85,
-                hatch=_HATCHES[k % len(_HATCHES)],
+                hatch=HATCHES[k % len(HATCHES)],
                 edgecolor="black",
                 linewidth=0.4,
                 error_kw={"elinewidth": 0.7, "capsize": 1.5},
@@ -160,12 +148,12 @@ def plot_sensitivity(
                 color="black",
                 markersize=3,
             )
-        ax.set_ylabel(INDICATOR_LABELS.get(indicator, indicator), fontsize=7)
+        ax.set_ylabel(indicator_label(indicator), fontsize=7)
         ax.tick_params(labelsize=7)
         ax.grid(axis="y", alpha=0.3, linewidth=0.5)
         ax.axhline(0.0, color="black", linewidth=0.5)
     axes[-1, 0].set_xticks(
-        positions, [_short(p) for p in parameters], rotation=30, ha="right", fontsize=7
+        positions, [short_key(p) for p in parameters], rotation=30, ha="right", fontsize=7
     )
     what = (
         "bars: total index ST (95% CI); dots: first-order S1"
@@ -175,7 +163,7 @@ def plot_sensitivity(
     axes[0, 0].set_title(what, fontsize=8)
     if len(variants) > 1:
         axes[0, 0].legend(fontsize=7, frameon=False, ncol=min(len(variants), 4))
-    return _save(fig, Path(out), formats)
+    return save_figure(fig, out, formats, dpi=_DPI)
 
 
 def _cells(means: pd.Series, variant: str, xs: list, ys: list) -> np.ndarray:
@@ -188,22 +176,5 @@ def _cells(means: pd.Series, variant: str, xs: list, ys: list) -> np.ndarray:
     return grid
 
 
-def _short(key: str) -> str:
-    return key.removeprefix("model.").removeprefix("levers.")
-
-
 def _tick(value: object) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
-
-
-def _save(fig: object, out: Path, formats: Sequence[str]) -> list[Path]:
-    import matplotlib.pyplot as plt
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        path = out.with_suffix(f".{fmt}")
-        fig.savefig(path, dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
-        written.append(path)
-    plt.close(fig)  # type: ignore[arg-type]
-    return written

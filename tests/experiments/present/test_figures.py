@@ -14,32 +14,14 @@ from PIL import Image
 
 from experiments.analysis import final_state_summary
 from experiments.cli import main
-from experiments.figures import plot_network_snapshot, rebuild_model, run_task_from_manifest
-from experiments.graph_drawing import (
-    KIND_STYLES,
-    draw_collaboration_graph,
-    layout_collaboration_graph,
-)
-from experiments.plots import final_state_figure, network_figure, style_cycle
+from experiments.present.final_state import final_state_figure
+from experiments.present.folder import plot_network_snapshot, rebuild_model, run_task_from_manifest
+from experiments.present.network import KIND_STYLES, draw_collaboration_graph, network_figure
+from experiments.present.network_layout import layout_collaboration_graph
+from experiments.present.style import style_cycle
 from sim import GovernanceModel, ModelParams
 
 SMALL = {"citizens": 400, "enterprises": 20, "social_orgs": 8, "jurisdictions": 4}
-
-
-@pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `govsim run` folder: two variants x two replicates of a tiny model."""
-    root = tmp_path_factory.mktemp("plots")
-    config = root / "tiny.yaml"
-    config.write_text(
-        "run: {steps: 6, replicates: 2, seed: 11}\n"
-        "model: {citizens: 60, enterprises: 6, social_orgs: 4, jurisdictions: 2}\n"
-        "variants:\n  top_down: {model.regime: top_down}\n  service: {model.regime: service}\n",
-        encoding="utf-8",
-    )
-    out = root / "run"
-    assert main(["run", str(config), "--out", str(out), "--workers", "1", "--quiet"]) == 0
-    return out
 
 
 def test_series_differ_in_line_style_and_marker_not_only_colour() -> None:
@@ -177,12 +159,8 @@ def test_govsim_plot_bad_input(
     assert message in capsys.readouterr().err
 
 
-def test_govsim_plot_on_a_sweep_folder(tmp_path: Path) -> None:
-    from experiments.sweep import run_sweep
-    from tests.experiments.sweep_helpers import grid_config
-
-    out = tmp_path / "sweep"
-    run_sweep(grid_config(), out, workers=1, progress=False)
+def test_govsim_plot_on_a_sweep_folder(sweep_folder: Path, tmp_path: Path) -> None:
+    out = sweep_folder
     figures = tmp_path / "figs"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the rebuilt sweep run matches the stored one

@@ -1,10 +1,11 @@
-"""Terminal tables that stay readable in a narrow terminal (80 columns).
+"""Terminal tables that stay readable in a narrow terminal (80 columns), and the summary table.
 
 Rich shrinks columns that do not fit and cuts their text with an ellipsis, so a
 wide table turns into cells such as ``0…`` and headers cut to the same text.
 :func:`wide_tables` instead splits the columns into blocks that fit the width,
 repeating the key columns in each block (as R prints a wide data frame), and
 wraps rather than cuts whatever still does not fit: no value is ever hidden.
+:func:`summary_tables` lays out the final-state summary of ``govsim run`` that way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TableColumn", "wide_tables"]
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["TableColumn", "print_summary", "summary_table", "summary_tables", "wide_tables"]
 
 # a column's share of the table's width besides its text: padding 1 + 1, one border
 _FRAME = 3
@@ -36,7 +41,7 @@ class TableColumn:
 
 def wide_tables(
     title: str, columns: Sequence[TableColumn], keys: int, width: int, **table_options: Any
-) -> list[Any]:
+) -> list[Table]:
     """Rich tables showing ``columns`` within ``width`` characters.
 
     Parameters
@@ -50,8 +55,6 @@ def wide_tables(
     width
         The terminal's width (``Console().width``).
     """
-    from rich.table import Table
-
     key_columns, rest = list(columns[:keys]), list(columns[keys:])
     budget = width - 1 - sum(c.width + _FRAME for c in key_columns)
     blocks: list[list[TableColumn]] = []
@@ -83,3 +86,36 @@ def _min(column: TableColumn) -> int:
     """Keep a number whole: as wide as the longest unbroken cell, up to 24 characters."""
     longest = max((len(word) for c in column.cells for word in c.split()), default=1)
     return min(max(longest, 1), 24)
+
+
+def summary_tables(summary: pd.DataFrame, group: str = "variant", width: int = 80) -> list[Table]:
+    """Rich tables: one row per indicator, one column per group, ``mean [low, high]``.
+
+    Groups that do not fit in ``width`` characters go to further tables, each
+    repeating the indicator column.
+    """
+    groups = list(dict.fromkeys(summary[group]))
+    n = int(summary["n"].iloc[0]) if len(summary) else 0
+    indicators = list(dict.fromkeys(summary["indicator"]))
+    columns = [TableColumn("indicator", [str(i) for i in indicators], justify="left")]
+    by_key = summary.set_index([group, "indicator"])
+    for name in groups:
+        cells = []
+        for indicator in indicators:
+            row = by_key.loc[(name, indicator)]
+            cells.append(f"{row['mean']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+        columns.append(TableColumn(str(name), cells))
+    title = f"Final state by {group} (mean [95% CI], n = {n} replicates)"
+    return wide_tables(title, columns, keys=1, width=width)
+
+
+def summary_table(summary: pd.DataFrame, group: str = "variant") -> Table:
+    """All of :func:`summary_tables` in one table, however wide."""
+    return summary_tables(summary, group, width=10**6)[0]
+
+
+def print_summary(summary: pd.DataFrame, group: str = "variant") -> None:
+    """Print :func:`summary_tables` to the terminal, fitted to its width."""
+    console = Console()
+    for table in summary_tables(summary, group, console.width):
+        console.print(table)

@@ -18,8 +18,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from experiments.analysis import KEY_INDICATORS
+from experiments.config import ExperimentConfig
 from experiments.errors import UserError
+from experiments.inputfile import read_text_input
+from experiments.present.final_state import plot_final_state
+from experiments.present.network import plot_network
+from experiments.present.style import FIGURE_FORMATS
+from experiments.present.sweep import plot_heatmaps, plot_sensitivity
+from experiments.present.timeseries import plot_timeseries
 from experiments.runner import RunTask
+from experiments.sweep import load_results, sensitivity_indices
+from experiments.sweep.execute import open_plan
+from experiments.sweep.results import FINAL_PREFIX
+from sim import GovernanceModel
+from sim.indicators import INDICATORS
 
 __all__ = [
     "NOT_A_RESULTS_FOLDER",
@@ -52,7 +68,7 @@ def plot_results_folder(
     out
         Where to write the figures.
     formats
-        File formats, each a :data:`experiments.plots.FIGURE_FORMATS` entry.
+        File formats, each a :data:`experiments.present.style.FIGURE_FORMATS` entry.
     network
         Also rebuild run 0 and draw its collaboration graph (a few seconds at 2,000
         citizens and 200 steps); see :func:`plot_network_snapshot`.
@@ -110,22 +126,13 @@ def snapshot_task(
     """
     folder, kind = _results_kind(folder)
     if kind == "run":
-        import pandas as pd
-
         task = run_task_from_manifest(_read_manifest(folder), variant)
         frame = pd.read_parquet(folder / "timeseries.parquet")
         stored = frame[(frame["variant"] == task.variant) & (frame["replicate"] == task.replicate)]
-        from sim.indicators import INDICATORS
-
         # indicators only: the rows also carry identifiers and parameter columns
         indicators = [c for c in stored.columns if c in INDICATORS]
         final = stored[indicators].iloc[-1].to_dict() if len(stored) else {}
         return task, final
-
-    from experiments.config import ExperimentConfig
-    from experiments.sweep import load_results
-    from experiments.sweep.execute import open_plan
-    from experiments.sweep.results import FINAL_PREFIX
 
     results = load_results(folder)
     ok = results.ok
@@ -178,14 +185,12 @@ def run_task_from_manifest(
     )
 
 
-def rebuild_model(task: RunTask):
+def rebuild_model(task: RunTask) -> GovernanceModel:
     """Build the task's model from its parameters and seed and run it to its last step.
 
     Returns the :class:`sim.GovernanceModel`, bit for bit the run the task describes
     (:func:`experiments.runner.execute_run` builds it the same way).
     """
-    from sim import GovernanceModel
-
     model = GovernanceModel(task.model, rng=task.seed, events=task.events, agent_views=False)
     model.run(task.steps)
     return model
@@ -205,8 +210,6 @@ def _results_kind(folder: str | Path) -> tuple[Path, str]:
 
 
 def _check_formats(formats: Sequence[str]) -> None:
-    from experiments.plots import FIGURE_FORMATS
-
     if not formats:
         raise UserError(f"--format: give at least one of {', '.join(FIGURE_FORMATS)}")
     for fmt in formats:
@@ -218,8 +221,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not path.is_file():
         raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
-    from experiments.inputfile import read_text_input
-
     try:
         manifest = json.loads(read_text_input(path, "manifest"))  # never a pipe or a huge file
     except json.JSONDecodeError as error:
@@ -230,10 +231,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _run_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
-    import pandas as pd
-
-    from experiments.plots import plot_final_state, plot_timeseries
-
     frame = pd.read_parquet(folder / "timeseries.parquet")
     written = plot_timeseries(frame, out / "indicators", formats=formats)
     written += plot_final_state(frame, out / "final_state", formats=formats)
@@ -241,9 +238,6 @@ def _run_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
 
 
 def _sweep_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
-    from experiments.analysis import KEY_INDICATORS
-    from experiments.sweep import load_results, plot_heatmaps, plot_sensitivity, sensitivity_indices
-    from experiments.sweep.results import FINAL_PREFIX
 
     results = load_results(folder)
     written: list[Path] = []
@@ -264,10 +258,6 @@ def _draw_snapshot(
     task: RunTask, stored: dict[str, float], out: Path, formats: Sequence[str]
 ) -> list[Path]:
     """Rebuild, compare with the stored final state, draw."""
-    import numpy as np
-
-    from experiments.plots import plot_network
-
     model = rebuild_model(task)
     final = model.indicators
     differing = [

@@ -1,22 +1,12 @@
-"""Drawing the collaboration graph: a fixed layout by jurisdiction, a sample of citizens.
+"""Drawing the collaboration graph at its fixed layout, and the network figure for papers.
 
-Shared by the network figure for papers (:func:`experiments.plots.plot_network`) and
-the dashboard's graph view. Two choices keep it readable and fast at the default
-size (2,000 citizens, 146 organisations and governments, about 9,000 ties):
-
-- **What is drawn.** Every organisation and government, and a sample of citizens
-  (300 by default) stratified by jurisdiction, each jurisdiction contributing in
-  proportion to its population. Ties drawn: all organisational ties (regulation,
-  partnership, cooperation) and the centre-local hierarchy, weighted; and the
-  social, customer and membership ties among the drawn nodes, thin and light.
-  Citizen-to-local-government ties are not drawn: a citizen's place in its
-  jurisdiction's disc already says which government it belongs to.
-- **Where.** A geometric layout computed once per model (no force-directed layout,
-  which would cost seconds at this size and move nodes between frames): local
-  governments evenly on a circle, the central government in its middle, each
-  jurisdiction a disc around its government with its organisations on an inner
-  ring and its sampled citizens on a sunflower spiral outside it, best-connected
-  citizens innermost. Jurisdictions, and so decentralisation, stay visible.
+Shared by the network figure (:func:`network_figure`, drawn by ``govsim plot``)
+and the dashboard's graph view. Ties drawn: all organisational ties (regulation,
+partnership, cooperation) and the centre-local hierarchy, weighted; and the social,
+customer and membership ties among the drawn nodes, thin and light.
+Citizen-to-local-government ties are not drawn: a citizen's place in its
+jurisdiction's disc already says which government it belongs to. Which nodes are
+drawn, and where, is :mod:`experiments.present.network_layout`.
 
 Actor types differ by marker shape as well as colour, so the drawing reads in
 greyscale; co-producing citizens are filled, the others hollow.
@@ -24,26 +14,36 @@ greyscale; co-producing citizens are filled, the others hollow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+from experiments.present.network_layout import (
+    DEFAULT_SAMPLE,
+    GraphLayout,
+    layout_collaboration_graph,
+)
+from experiments.present.style import OKABE_ITO, save_figure
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from sim import GovernanceModel
 
 __all__ = [
-    "DEFAULT_SAMPLE",
     "KIND_STYLES",
-    "GraphLayout",
     "KindStyle",
     "draw_collaboration_graph",
-    "layout_collaboration_graph",
+    "network_figure",
+    "plot_network",
 ]
 
-DEFAULT_SAMPLE = 300
 SizeBy = Literal["capacity", "degree"]
 
 
@@ -58,149 +58,64 @@ class KindStyle:
 
 
 KIND_STYLES: dict[str, KindStyle] = {
-    "citizen": KindStyle("#56B4E9", "o", "Citizen", 12.0),
-    "enterprise": KindStyle("#D55E00", "^", "Enterprise", 24.0),
-    "social_org": KindStyle("#009E73", "D", "Social organisation", 18.0),
-    "government": KindStyle("#0072B2", "s", "Government", 80.0),
+    "citizen": KindStyle(OKABE_ITO["sky blue"], "o", "Citizen", 12.0),
+    "enterprise": KindStyle(OKABE_ITO["vermillion"], "^", "Enterprise", 24.0),
+    "social_org": KindStyle(OKABE_ITO["bluish green"], "D", "Social organisation", 18.0),
+    "government": KindStyle(OKABE_ITO["blue"], "s", "Government", 80.0),
 }
 _KIND_ORDER = ("citizen", "enterprise", "social_org", "government")
 _CITIZEN_EDGE = "#1f4e66"  # outline of a co-producing citizen: darker than its fill
 _ORG_EDGE_KINDS = frozenset({"regulation", "partnership", "cooperation", "hierarchy"})
-_GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 
 
-@dataclass(frozen=True)
-class GraphLayout:
-    """The nodes drawn and their fixed positions.
-
-    Attributes
-    ----------
-    nodes
-        Node ids of the collaboration graph that are drawn.
-    positions
-        ``(len(nodes), 2)`` coordinates, row-aligned with ``nodes``.
-    kinds, rows
-        Actor type of each drawn node and its row in that type's arrays.
-    centres
-        ``(J, 2)`` centre of each jurisdiction's disc; ``radius`` is the discs' radius.
-    citizens_shown, citizens_total
-        Size of the citizen sample and of the population.
-    """
-
-    nodes: np.ndarray
-    positions: np.ndarray
-    kinds: np.ndarray
-    rows: np.ndarray
-    centres: np.ndarray
-    radius: float
-    citizens_shown: int
-    citizens_total: int
-
-    def caption(self) -> str:
-        """One line saying what is drawn."""
-        organisations = int((self.kinds != "citizen").sum())
-        return (
-            f"All {organisations} organisations and governments; {self.citizens_shown:,} of "
-            f"{self.citizens_total:,} citizens (sample stratified by jurisdiction)"
-        )
-
-
-def layout_collaboration_graph(
-    model: GovernanceModel, max_citizens: int = DEFAULT_SAMPLE, seed: int = 0
-) -> GraphLayout:
-    """Choose the nodes to draw and place them; call once per model, not per frame.
+def network_figure(
+    model: GovernanceModel,
+    max_citizens: int = DEFAULT_SAMPLE,
+    seed: int = 0,
+    size_by: SizeBy = "capacity",
+    title: str | None = None,
+) -> Figure:
+    """A snapshot of the model's collaboration graph, coloured and shaped by actor type.
 
     Parameters
     ----------
     model
-        The model whose collaboration graph (``model.graph``) is drawn.
+        The model, at the step to draw.
     max_citizens
-        Size of the citizen sample (all citizens if the population is smaller).
+        Size of the citizen sample (stratified by jurisdiction, drawn with ``seed``
+        from a generator of its own: drawing never changes the run).
     seed
-        Seed of the sample. The sample uses its own generator, never the model's,
-        so drawing a model does not change its run.
+        Seed of the sample.
+    size_by
+        What node sizes show (see :func:`draw_collaboration_graph`).
+    title
+        Title above the drawing, or None.
     """
-    ids = model.node_ids
-    n_jur = ids.jurisdictions
-    n_cit = ids.citizens
-    sample = _stratified_sample(
-        model.citizens.jurisdiction, max_citizens, np.random.default_rng(seed)
-    )
-
-    if n_jur == 1:
-        centres = np.zeros((1, 2))
-        radius = 0.9
-    else:
-        angles = np.pi / 2 - 2 * np.pi * np.arange(n_jur) / n_jur
-        centres = np.column_stack([np.cos(angles), np.sin(angles)])
-        # discs of neighbouring jurisdictions must not overlap
-        radius = min(0.42, 0.45 * 2 * np.sin(np.pi / n_jur))
-
-    nodes: list[int] = []
-    kinds: list[str] = []
-    rows: list[int] = []
-    positions: list[np.ndarray] = []
-
-    def place(kind: str, row_ids: np.ndarray, node_ids: np.ndarray, xy: np.ndarray) -> None:
-        nodes.extend(node_ids.tolist())
-        kinds.extend([kind] * len(row_ids))
-        rows.extend(row_ids.tolist())
-        positions.append(xy.reshape(-1, 2))
-
-    degree = model.social.degree
-    ent_jur = model.enterprises.jurisdiction
-    org_jur = model.social_orgs.jurisdiction
-    for j in range(n_jur):
-        centre = centres[j]
-        place("government", np.array([j]), np.array([ids.government(j)]), centre)
-        # organisations on an inner ring: enterprises then social organisations
-        ents = np.flatnonzero(ent_jur == j)
-        orgs = np.flatnonzero(org_jur == j)
-        k = ents.size + orgs.size
-        if k:
-            theta = np.pi / 2 + 2 * np.pi * np.arange(k) / k
-            ring = centre + 0.5 * radius * np.column_stack([np.cos(theta), np.sin(theta)])
-            place("enterprise", ents, ids.enterprise(ents), ring[: ents.size])
-            place("social_org", orgs, ids.social_org(orgs), ring[ents.size :])
-        # sampled citizens on a sunflower spiral in the outer annulus, hubs innermost
-        mine = sample[model.citizens.jurisdiction[sample] == j]
-        mine = mine[np.argsort(-degree[mine], kind="stable")]
-        m = mine.size
-        if m:
-            inner, outer = 0.64 * radius, radius
-            r = np.sqrt(inner**2 + (outer**2 - inner**2) * (np.arange(m) + 0.5) / m)
-            theta = np.arange(m) * _GOLDEN_ANGLE
-            spiral = centre + np.column_stack([r * np.cos(theta), r * np.sin(theta)])
-            place("citizen", mine, ids.citizen(mine), spiral)
-    place("government", np.array([n_jur]), np.array([ids.government(n_jur)]), np.zeros(2))
-
-    return GraphLayout(
-        nodes=np.asarray(nodes, dtype=np.int64),
-        positions=np.vstack(positions),
-        kinds=np.asarray(kinds),
-        rows=np.asarray(rows, dtype=np.int64),
-        centres=centres,
-        radius=float(radius),
-        citizens_shown=int(sample.size),
-        citizens_total=int(n_cit),
-    )
+    layout = layout_collaboration_graph(model, max_citizens, seed)
+    fig = Figure(figsize=(7.0, 7.0))
+    ax = fig.subplots()
+    draw_collaboration_graph(ax, model, layout, size_by=size_by, legend="below", fontsize=8.0)
+    if title:
+        ax.set_title(title, fontsize=10)
+    # the caption goes right under the legend, wherever the equal-aspect drawing put it
+    fig.draw_without_rendering()
+    legend_box = ax.get_legend().get_window_extent().transformed(fig.transFigure.inverted())
+    caption = f"{layout.caption()}.\nNode size: {size_by} within each type."
+    fig.text(0.5, legend_box.y0 - 0.01, caption, ha="center", va="top", fontsize=7.5)
+    return fig
 
 
-def _stratified_sample(jurisdiction: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Citizen rows, each jurisdiction's share of the sample matching its population share."""
-    n = jurisdiction.size
-    if size >= n:
-        return np.arange(n)
-    chosen = []
-    counts = np.bincount(jurisdiction)
-    quota = np.floor(counts * size / n).astype(np.int64)
-    # hand the rounding remainder to the largest fractional parts
-    remainder = size - int(quota.sum())
-    quota[np.argsort(-(counts * size / n - quota), kind="stable")[:remainder]] += 1
-    for j, q in enumerate(quota):
-        members = np.flatnonzero(jurisdiction == j)
-        chosen.append(rng.choice(members, size=min(q, members.size), replace=False))
-    return np.sort(np.concatenate(chosen))
+def plot_network(
+    model: GovernanceModel,
+    out: Path,
+    formats: Sequence[str] = ("png", "pdf"),
+    max_citizens: int = DEFAULT_SAMPLE,
+    seed: int = 0,
+    size_by: SizeBy = "capacity",
+    title: str | None = None,
+) -> list[Path]:
+    """Save :func:`network_figure` as ``out.<format>``; returns the files written."""
+    return save_figure(network_figure(model, max_citizens, seed, size_by, title), out, formats)
 
 
 def _node_sizes(model: GovernanceModel, layout: GraphLayout, size_by: SizeBy) -> np.ndarray:
@@ -263,9 +178,6 @@ def draw_collaboration_graph(
     legend_columns
         Columns of a legend placed below.
     """
-    from matplotlib.collections import LineCollection
-    from matplotlib.patches import Circle
-
     # marker areas and line widths are in points: scale them with the axes, so that
     # a small dashboard panel and a full-page figure look alike
     fig = ax.get_figure()
@@ -406,9 +318,7 @@ def draw_collaboration_graph(
         )
 
 
-def _legend_handles() -> list:
-    from matplotlib.lines import Line2D
-
+def _legend_handles() -> list[Line2D]:
     handles = [
         Line2D(
             [],
