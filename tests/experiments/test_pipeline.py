@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from experiments.cli import main
 from experiments.config import load_config_text
 from experiments.experiment import plan_runs, run_experiment, run_tasks
 from experiments.pipeline.loop import execute
@@ -104,3 +105,12 @@ def test_task_plan_keeps_task_order_and_strict_runs_raise(config) -> None:  # ty
     tally = execute(broken, lenient, workers=1, output="frame")
     assert tally.failed == 1 and lenient.outcomes[1].status == "failed"
     assert "citizens" in (lenient.outcomes[1].error or "")
+
+
+def test_run_refuses_two_executors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "run.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["run", str(config), "--out", str(out), "--dask-local", "2", "--scheduler", "tcp://x:1"]
+    assert main(args) == 2
+    assert "--scheduler and --dask-local" in capsys.readouterr().err and not out.exists()
