@@ -14,42 +14,9 @@
   ``experiments.sweep``, ``experiments.robust``, ``experiments.lever_swaps``,
   ``experiments.cases``).
 
-Names load on first use (the submodules import one another and the sweep plan).
+Import from the modules (``experiments.pipeline.plan``, ``.loop``, ``.sinks``,
+``.store``): the package itself imports nothing, so that the sweep plan, which
+builds :class:`~experiments.pipeline.plan.PlannedRun`, can load it without a cycle.
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import Any
-
-__all__ = [
-    "FolderSink",
-    "MemorySink",
-    "PlannedRun",
-    "RunOutcome",
-    "Tally",
-    "TaskPlan",
-    "execute",
-    "run_one",
-]
-
-_HOMES = {
-    "PlannedRun": "experiments.pipeline.plan",
-    "TaskPlan": "experiments.pipeline.plan",
-    "RunOutcome": "experiments.pipeline.loop",
-    "Tally": "experiments.pipeline.loop",
-    "execute": "experiments.pipeline.loop",
-    "run_one": "experiments.pipeline.loop",
-    "FolderSink": "experiments.pipeline.sinks",
-    "MemorySink": "experiments.pipeline.sinks",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'experiments.pipeline' has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__: list[str] = []

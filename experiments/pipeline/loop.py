@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
 from dataclasses import dataclass, field
@@ -83,12 +84,12 @@ class RunOutcome:
     jurisdictions: pd.DataFrame | None = None
 
 
-class Sink:
-    """Where outcomes go: override :meth:`add`; :meth:`due` and :meth:`flush` batch writes."""
+class Sink(ABC):
+    """Where outcomes go: :meth:`add` takes each; :meth:`due` and :meth:`flush` batch writes."""
 
+    @abstractmethod
     def add(self, outcome: RunOutcome) -> None:
         """Take one finished run's outcome (completion order, not run-id order)."""
-        raise NotImplementedError
 
     def due(self) -> bool:
         """Whether buffered outcomes should be written now."""
@@ -96,6 +97,7 @@ class Sink:
 
     def flush(self) -> None:
         """Write what is buffered (called when due, and by the caller at the end)."""
+        return None
 
 
 @dataclass
