@@ -21,9 +21,9 @@ from experiments.codebook import write_codebook, write_parquet
 from experiments.config import ExperimentConfig
 from experiments.drift import drift_summary, indicator_drift
 from experiments.outdir import staged_output
-from experiments.pipeline.loop import Output, RunOutcome, execute
-from experiments.pipeline.plan import Plan, TaskPlan
-from experiments.pipeline.sinks import MemorySink
+from experiments.pipeline.loop import RunOutcome
+from experiments.pipeline.plan import TaskPlan
+from experiments.pipeline.sinks import collect
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import RunTask
 from experiments.sweep.plan import SweepPlan
@@ -31,7 +31,6 @@ from experiments.tidy import varying_parameters
 
 __all__ = [
     "ExperimentResult",
-    "collect",
     "plan_runs",
     "run_experiment",
     "run_task_tables",
@@ -75,46 +74,15 @@ def run_task_tables(
     on_done: Callable[[RunTask], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`run_tasks`' timeseries and the runs' per-jurisdiction indicators, in task order."""
-    plan = TaskPlan(tasks)
+    tasks = list(tasks)
+
+    def done(outcome: RunOutcome) -> None:
+        if on_done is not None:
+            on_done(tasks[outcome.run_id])
+
     # 0 or 1 worker: in this process, as before (not every core)
-    sink = collect(plan, max(1, workers), output="tables", on_done=on_done)
+    sink, _ = collect(TaskPlan(tasks), max(1, workers), output="tables", on_outcome=done)
     return sink.timeseries(), sink.jurisdictions()
-
-
-def collect(
-    plan: Plan,
-    workers: int = 1,
-    *,
-    scheduler: str | None = None,
-    dask_local: int | None = None,
-    output: Output = "frame",
-    progress: str | None = None,
-    on_done: Callable[[RunTask], None] | None = None,
-) -> MemorySink:
-    """Execute every run of ``plan`` into memory; the first failing run raises its error.
-
-    ``workers`` is capped at the number of runs (0: every core); ``on_done`` is
-    called with each finished run's task.
-    """
-    on_outcome = None
-    if on_done is not None:
-
-        def on_outcome(outcome: RunOutcome) -> None:
-            on_done(plan.run(outcome.run_id).task)
-
-    sink = MemorySink()
-    execute(
-        plan,
-        sink,
-        workers=min(workers, len(plan)) if workers else 0,
-        scheduler=scheduler,
-        dask_local=dask_local,
-        output=output,
-        strict=True,
-        progress=progress,
-        on_outcome=on_outcome,
-    )
-    return sink
 
 
 def run_experiment(
@@ -145,7 +113,7 @@ def run_experiment(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with staged_output(out, overwrite) as staging:
-        sink = collect(
+        sink, _ = collect(
             plan,
             workers,
             scheduler=scheduler,

@@ -4,7 +4,7 @@ The runs of a case are those of its experiment config
 (:func:`experiments.experiment.plan_runs`: the config as a sweep of one point,
 replicate ``r`` of both variants uses seed stream ``r``). Every case's runs form
 one :class:`~experiments.pipeline.plan.TaskPlan`, executed by the pipeline's one
-loop (:func:`experiments.pipeline.loop.execute`) on the executor the command line
+loop (:func:`experiments.pipeline.sinks.collect`) on the executor the command line
 asks for (in-process, a process pool or Dask), all cases at once so that the
 workers stay busy. Each case is then judged by :mod:`experiments.cases.verdict`.
 """
@@ -33,9 +33,9 @@ from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.experiment import plan_runs
 from experiments.outdir import staged_output
-from experiments.pipeline.loop import RunOutcome, execute
+from experiments.pipeline.loop import RunOutcome
 from experiments.pipeline.plan import TaskPlan
-from experiments.pipeline.sinks import MemorySink
+from experiments.pipeline.sinks import collect
 from experiments.provenance import git_commit, package_versions
 from experiments.runner import RunTask
 from sim.indicators import INDICATORS
@@ -159,16 +159,8 @@ def run_cases(
         if on_done is not None:
             on_done(cases[k].id, plans[k][n])
 
-    sink = MemorySink()
-    tally = execute(
-        plan,
-        sink,
-        workers=min(workers, len(plan)) if workers else 0,
-        scheduler=scheduler,
-        dask_local=dask_local,
-        output="frame",
-        strict=True,
-        on_outcome=done,
+    sink, tally = collect(
+        plan, workers, scheduler=scheduler, dask_local=dask_local, on_outcome=done
     )
     results = []
     for k, case in enumerate(cases):

@@ -10,17 +10,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
 
-from experiments.pipeline.loop import RunOutcome, Sink
+from experiments.pipeline.loop import Output, RunOutcome, Sink, Tally, execute
+from experiments.pipeline.plan import Plan
 from experiments.pipeline.store import BatchWriter
 from experiments.sweep.plan import SweepPlan
 from sim.indicators import INDICATORS
 
-__all__ = ["FolderSink", "MemorySink", "run_row"]
+__all__ = ["FolderSink", "MemorySink", "collect", "run_row"]
 
 
 class MemorySink(Sink):
@@ -44,6 +45,37 @@ class MemorySink(Sink):
     def _ordered(self, run_ids: Iterable[int] | None) -> list[RunOutcome]:
         ids = sorted(self.outcomes) if run_ids is None else run_ids
         return [self.outcomes[k] for k in ids]
+
+
+def collect(
+    plan: Plan,
+    workers: int = 1,
+    *,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    output: Output = "frame",
+    progress: str | None = None,
+    on_outcome: Callable[[RunOutcome], None] | None = None,
+) -> tuple[MemorySink, Tally]:
+    """Execute every run of ``plan`` into memory; the first failing run raises its error.
+
+    ``workers`` is capped at the number of runs (0: every core). Returns the sink
+    and what :func:`~experiments.pipeline.loop.execute` did (its executor's
+    description is empty when the plan had no run).
+    """
+    sink = MemorySink()
+    tally = execute(
+        plan,
+        sink,
+        workers=min(workers, len(plan)) if workers else 0,
+        scheduler=scheduler,
+        dask_local=dask_local,
+        output=output,
+        strict=True,
+        progress=progress,
+        on_outcome=on_outcome,
+    )
+    return sink, tally
 
 
 class FolderSink(Sink):
