@@ -65,7 +65,7 @@ def local_executor(workers: int) -> Executor:
     if workers <= 1:
         return InProcessExecutor()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim", "experiments.runner"])
+    context.set_forkserver_preload(["sim", "experiments.runner", "experiments.pipeline.loop"])
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,

@@ -1,11 +1,15 @@
-"""An experiment: every variant times every replicate, run, stored, summarised, plotted."""
+"""An experiment: every variant times every replicate, run, stored, summarised, plotted.
+
+A run config is a sweep of one point (:meth:`experiments.sweep.plan.SweepPlan.single`),
+executed by the one loop of :mod:`experiments.pipeline` into memory, then
+summarised into the run's files.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,14 +20,22 @@ from experiments.analysis import KEY_INDICATORS, final_state_summary
 from experiments.codebook import write_codebook, write_parquet
 from experiments.config import ExperimentConfig
 from experiments.drift import drift_summary, indicator_drift
-from experiments.executors import local_executor
 from experiments.outdir import staged_output
+from experiments.pipeline.loop import RunOutcome
+from experiments.pipeline.plan import TaskPlan
+from experiments.pipeline.sinks import collect
 from experiments.provenance import git_commit, package_versions
-from experiments.runner import RunTask, execute_run_tables
-from experiments.seeds import stream_seeds
+from experiments.runner import RunTask
+from experiments.sweep.plan import SweepPlan
 from experiments.tidy import varying_parameters
 
-__all__ = ["ExperimentResult", "plan_runs", "run_experiment", "run_task_tables", "run_tasks"]
+__all__ = [
+    "ExperimentResult",
+    "plan_runs",
+    "run_experiment",
+    "run_task_tables",
+    "run_tasks",
+]
 
 
 @dataclass
@@ -38,20 +50,13 @@ class ExperimentResult:
 
 
 def plan_runs(config: ExperimentConfig) -> list[RunTask]:
-    """One task per (variant, replicate).
+    """One task per (variant, replicate): the config as a sweep of one point.
 
     Replicate ``r`` of every variant uses seed stream ``r`` (common random
     numbers): variants are compared on the same draws, which sharpens differences
     between them without biasing any one.
     """
-    seeds = stream_seeds(config.run.seed, config.run.replicates)
-    tasks = []
-    for name, variant in config.resolved_variants().items():
-        model = variant.model.model_dump(mode="json")
-        events = [e.model_dump(mode="json", exclude_defaults=True) for e in variant.events]
-        for replicate, seed in enumerate(seeds):
-            tasks.append(RunTask(name, replicate, seed, model, events, variant.run.steps))
-    return tasks
+    return SweepPlan.single(config).tasks()
 
 
 def run_tasks(
@@ -69,19 +74,15 @@ def run_task_tables(
     on_done: Callable[[RunTask], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`run_tasks`' timeseries and the runs' per-jurisdiction indicators, in task order."""
-    frames: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
-    with local_executor(min(workers, len(tasks))) as executor:
-        futures = {executor.submit(execute_run_tables, task): k for k, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            k = futures[future]
-            frames[k] = future.result()
-            if on_done is not None:
-                on_done(tasks[k])
-    ordered = [frames[k] for k in range(len(tasks))]
-    return (
-        pd.concat([pair[0] for pair in ordered], ignore_index=True),
-        pd.concat([pair[1] for pair in ordered], ignore_index=True),
-    )
+    tasks = list(tasks)
+
+    def done(outcome: RunOutcome) -> None:
+        if on_done is not None:
+            on_done(tasks[outcome.run_id])
+
+    # 0 or 1 worker: in this process, as before (not every core)
+    sink, _ = collect(TaskPlan(tasks), max(1, workers), output="tables", on_outcome=done)
+    return sink.timeseries(), sink.jurisdictions()
 
 
 def run_experiment(
@@ -91,6 +92,8 @@ def run_experiment(
     overwrite: bool = False,
     progress: bool = True,
     command: Sequence[str] = (),
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> ExperimentResult:
     """Run every variant and replicate; write timeseries, manifest, summary and figure.
 
@@ -100,18 +103,25 @@ def run_experiment(
     indicators per step and jurisdiction), ``summary.csv``, ``drift.csv``
     (:mod:`experiments.drift`), ``codebook.json``, ``manifest.json``,
     ``figures/indicators.png`` and ``.pdf``. Nothing appears in ``out`` unless the
-    whole experiment succeeds.
+    whole experiment succeeds. The runs go to a local pool of ``workers``, or to
+    Dask (``scheduler`` or ``dask_local``; see :func:`experiments.executors.open_executor`).
     """
     from experiments.present.timeseries import plot_timeseries
 
-    tasks = plan_runs(config)
+    plan = SweepPlan.single(config)
+    tasks = plan.tasks()
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with staged_output(out, overwrite) as staging:
-        if progress:
-            frame, jurisdictions = _run_with_progress(tasks, workers)
-        else:
-            frame, jurisdictions = run_task_tables(tasks, workers)
+        sink, _ = collect(
+            plan,
+            workers,
+            scheduler=scheduler,
+            dask_local=dask_local,
+            output="tables",
+            progress="runs" if progress else None,
+        )
+        frame, jurisdictions = sink.timeseries(), sink.jurisdictions()
         summary = final_state_summary(frame, KEY_INDICATORS)
         frame = _with_parameters(frame, config)
         write_parquet(frame, staging / "timeseries.parquet")
@@ -169,28 +179,3 @@ def _with_parameters(frame: pd.DataFrame, config: ExperimentConfig) -> pd.DataFr
     }
     head, tail = frame.iloc[:, :at], frame.iloc[:, at:]
     return pd.concat([head, pd.DataFrame(columns), tail], axis=1)
-
-
-def _run_with_progress(tasks: Sequence[RunTask], workers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("[bold]runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[last]}"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, transient=False) as bar:
-        job = bar.add_task("runs", total=len(tasks), last="")
-
-        def done(task: RunTask) -> None:
-            bar.update(job, advance=1, last=f"{task.variant} #{task.replicate}")
-
-        return run_task_tables(tasks, workers, on_done=done)

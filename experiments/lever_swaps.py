@@ -35,11 +35,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from experiments.analysis import mean_ci
+from experiments.config import ExperimentConfig, format_validation_error
 from experiments.errors import UserError
+from experiments.experiment import run_tasks
 from experiments.runner import RunTask
 from experiments.seeds import stream_seeds
+from sim.indicators import INDICATORS
+from sim.levers import REGIME_NAMES
+from sim.params import ModelParams
 
 __all__ = [
     "DEFAULT_SWAP_INDICATORS",
@@ -149,11 +155,6 @@ def _resolved_levers(
     base: Mapping[str, Any], regime: str, overrides: Mapping[str, float] | None
 ) -> dict[str, float]:
     """The levers in force for ``regime``: the base model's overrides, then ``overrides``."""
-    from pydantic import ValidationError
-
-    from experiments.config import format_validation_error
-    from sim.params import ModelParams
-
     levers = {k: v for k, v in dict(base.get("levers") or {}).items() if v is not None}
     levers.update(overrides or {})
     try:
@@ -173,11 +174,11 @@ def run_arms(
 ) -> pd.DataFrame:
     """Run every arm (a name and a model dict) on every seed; one timeseries frame.
 
-    The same seeds for every arm (common random numbers). ``workers`` > 1 runs
-    on a local process pool (:func:`experiments.experiment.run_tasks`).
+    The same seeds for every arm (common random numbers). The arms are a
+    :class:`~experiments.pipeline.plan.TaskPlan` run by the pipeline's one loop
+    (:func:`experiments.experiment.run_tasks`); ``workers`` > 1 runs on a local
+    process pool.
     """
-    from experiments.experiment import run_tasks
-
     tasks = [
         RunTask(name, replicate, seed, dict(model), [dict(e) for e in events], steps)
         for name, model in arms.items()
@@ -321,8 +322,6 @@ def lever_swaps(
     pandas.DataFrame
         :func:`swap_effects`'s table with ``from`` and ``to`` columns first.
     """
-    from sim.levers import REGIME_NAMES
-
     base_model, base_events = _base_of(base)
     for option, regime in (("--from", regime_a), ("--to", regime_b)):
         if regime not in REGIME_NAMES:
@@ -358,9 +357,6 @@ def lever_swaps(
 
 def _base_of(base: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Model dict and events of whatever the caller gave."""
-    from experiments.config import ExperimentConfig
-    from sim.params import ModelParams
-
     if isinstance(base, ExperimentConfig):
         events = [e.model_dump(mode="json", exclude_defaults=True) for e in base.events]
         return base.model.model_dump(mode="json"), events
@@ -370,8 +366,7 @@ def _base_of(base: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def check_indicators(indicators: Sequence[str]) -> None:
-    from sim.indicators import INDICATORS
-
+    """Refuse a name that is not an indicator, naming the allowed ones."""
     unknown = [name for name in indicators if name not in INDICATORS]
     if unknown:
         raise UserError(
@@ -381,10 +376,6 @@ def check_indicators(indicators: Sequence[str]) -> None:
 
 def _check_arms(arms: Mapping[str, Mapping[str, Any]]) -> None:
     """Every arm must be a valid model (a swap can break the delivery-share bound)."""
-    from pydantic import ValidationError
-
-    from sim.params import ModelParams
-
     for name, model in arms.items():
         try:
             ModelParams.model_validate(model)

@@ -1,24 +1,21 @@
 """Run cases: plan every case's runs, execute them on one executor, judge each claim.
 
 The runs of a case are those of its experiment config
-(:func:`experiments.experiment.plan_runs`: replicate ``r`` of both variants
-uses seed stream ``r``), executed by :func:`experiments.runner.execute_run` on
-the executor the command line asks for
-(:func:`experiments.executors.open_executor`: in-process, a process pool or
-Dask), all cases at once so that the workers stay busy. Each case is then
-judged by :mod:`experiments.cases.verdict`.
+(:func:`experiments.experiment.plan_runs`: the config as a sweep of one point,
+replicate ``r`` of both variants uses seed stream ``r``). Every case's runs form
+one :class:`~experiments.pipeline.plan.TaskPlan`, executed by the pipeline's one
+loop (:func:`experiments.pipeline.sinks.collect`) on the executor the command line
+asks for (in-process, a process pool or Dask), all cases at once so that the
+workers stay busy. Each case is then judged by :mod:`experiments.cases.verdict`.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,7 +31,14 @@ from experiments.cases.verdict import (
 )
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
+from experiments.experiment import plan_runs
+from experiments.outdir import staged_output
+from experiments.pipeline.loop import RunOutcome
+from experiments.pipeline.plan import TaskPlan
+from experiments.pipeline.sinks import collect
+from experiments.provenance import git_commit, package_versions
 from experiments.runner import RunTask
+from sim.indicators import INDICATORS
 
 __all__ = [
     "CaseResult",
@@ -125,8 +129,6 @@ def adjust(case: Case, replicates: int | None, steps: int | None) -> Case:
 
 def plan_case(config: ExperimentConfig) -> list[RunTask]:
     """The runs of a case: both variants on the same seeds (experiments.experiment.plan_runs)."""
-    from experiments.experiment import plan_runs
-
     return plan_runs(config)
 
 
@@ -145,44 +147,31 @@ def run_cases(
     results, executor
         One result per case, in order, and a description of the executor used.
     """
-    from experiments.executors import open_executor
-    from experiments.runner import execute_run
-
     plans = {k: plan_case(c.config) for k, c in enumerate(cases) if c.config is not None}
-    frames: dict[int, dict[int, pd.DataFrame]] = {k: {} for k in plans}
+    # every case's runs as one plan: run id -> (case, its run)
+    owners = [(k, n) for k, tasks in plans.items() for n in range(len(tasks))]
+    plan = TaskPlan([plans[k][n] for k, n in owners])
     clock = {k: 0.0 for k in plans}
-    description = "none (no expressible case)"
-    if plans:
-        total = sum(len(tasks) for tasks in plans.values())
-        with open_executor(min(workers, total) if workers else 0, scheduler, dask_local) as slot:
-            description = slot.description
-            futures = {}
-            for k, tasks in plans.items():
-                for n, task in enumerate(tasks):
-                    futures[slot.executor.submit(_timed_run, execute_run, task)] = (k, n)
-            for future in as_completed(futures):
-                k, n = futures[future]
-                frame, seconds = future.result()
-                frames[k][n] = frame
-                clock[k] += seconds
-                if on_done is not None:
-                    on_done(cases[k].id, plans[k][n])
+
+    def done(outcome: RunOutcome) -> None:
+        k, n = owners[outcome.run_id]
+        clock[k] += outcome.wall_seconds
+        if on_done is not None:
+            on_done(cases[k].id, plans[k][n])
+
+    sink, tally = collect(
+        plan, workers, scheduler=scheduler, dask_local=dask_local, on_outcome=done
+    )
     results = []
     for k, case in enumerate(cases):
         if k not in plans:
             results.append(judge_case(case, None))
             continue
-        frame = pd.concat([frames[k][n] for n in range(len(plans[k]))], ignore_index=True)
-        result = judge_case(case, frame)
+        ids = [run_id for run_id, (owner, _) in enumerate(owners) if owner == k]
+        result = judge_case(case, sink.timeseries(ids))
         result.seconds = clock[k]
         results.append(result)
-    return results, description
-
-
-def _timed_run(function: Callable[[RunTask], pd.DataFrame], task: RunTask) -> tuple[Any, float]:
-    start = time.perf_counter()
-    frame = function(task)
-    return frame, time.perf_counter() - start
+    return results, tally.executor or "none (no expressible case)"
 
 
 def judge_case(case: Case, frame: pd.DataFrame | None) -> CaseResult:
@@ -253,8 +242,6 @@ def indicator_effects(frame: pd.DataFrame, first: int, last: int) -> pd.DataFram
     Descriptive (no verdict, no adjustment for multiplicity): what moved, to read the
     mechanism behind a verdict (programme spending, refunds, delivery productivity ...).
     """
-    from sim.indicators import INDICATORS
-
     names = [name for name in INDICATORS if name in frame.columns]
     diffs = paired_differences(frame, names, first, last, TREATED, CONTROL)
     rows = []
@@ -362,9 +349,6 @@ def write_results(
 
     Nothing appears in ``out`` unless every file is written.
     """
-    from experiments.outdir import staged_output
-    from experiments.provenance import git_commit, package_versions
-
     table = results_table(results)
     paired = [
         r.differences.assign(case=r.case.id)

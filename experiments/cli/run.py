@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from experiments.cli.options import SetOption
+from experiments.cli.options import DaskLocalOption, SchedulerOption, SetOption, WorkersOption
 
 __all__ = ["register"]
 
@@ -17,18 +17,21 @@ def run(
     config: Annotated[Path, typer.Argument(help="Experiment config (YAML).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     set_: SetOption = None,
-    workers: Annotated[
-        int, typer.Option(help="Parallel worker processes; 0 uses every core.", min=0)
-    ] = 0,
+    workers: WorkersOption = 0,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing output folder.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar or table.")] = False,
 ) -> None:
     """Run every variant x replicate of CONFIG: Parquet timeseries, manifest, figure and a 95% CI table."""
     from experiments.config import load_config
+    from experiments.errors import UserError
     from experiments.executors import default_workers
     from experiments.experiment import run_experiment
     from experiments.outdir import resolve_output
 
+    if scheduler and dask_local:
+        raise UserError("--scheduler and --dask-local: give one or the other")
     out = resolve_output(out, kind="folder", overwrite=overwrite)  # before any work
     loaded = load_config(config, set_ or [])
     result = run_experiment(
@@ -38,6 +41,8 @@ def run(
         overwrite=overwrite,
         progress=not quiet,
         command=["govsim", *sys.argv[1:]],
+        scheduler=scheduler,
+        dask_local=dask_local,
     )
     if not quiet:
         from experiments.present.tables import print_summary

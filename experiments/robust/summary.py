@@ -50,7 +50,7 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
 
 def steady_levels(folder: Path, indicators: Sequence[str], window: int) -> pd.DataFrame:
     """One row per ok run of a sweep folder: its identity, design values and steady states."""
-    from experiments.sweep.store import SweepStore
+    from experiments.pipeline.store import SweepStore
 
     store = SweepStore(Path(folder))
     runs = store.read_runs()

@@ -1,16 +1,16 @@
 """Running a sweep: plan, resume, execute on any executor, stream results to the store.
 
-Results do not depend on the executor or on the number of workers: each run's
-rows are a function of its task alone, and readers sort by run id and step.
+The runs go through the one executor loop (:func:`experiments.pipeline.loop.execute`)
+into a :class:`~experiments.pipeline.sinks.FolderSink`. Results do not depend on
+the executor or on the number of workers: each run's rows are a function of its
+task alone, and readers sort by run id and step.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,35 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from experiments.codebook import write_codebook
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
-from experiments.executors import open_executor
 from experiments.outdir import resolve_output
+from experiments.pipeline.loop import RunOutcome, Tally, execute
+from experiments.pipeline.sinks import FolderSink
+from experiments.pipeline.store import BatchWriter, SweepStore, config_hash, prepare_folder
 from experiments.provenance import git_commit, package_versions
-from experiments.runner import execute_run
 from experiments.sweep.designs import Design, build_design, design_generator
-from experiments.sweep.plan import SweepPlan, SweepRun
-from experiments.sweep.store import BatchWriter, SweepStore, config_hash, prepare_folder
-from experiments.tidy import insert_parameters
+from experiments.sweep.plan import SweepPlan
 
-__all__ = ["RunOutcome", "SweepSummary", "open_plan", "run_one", "run_sweep"]
-
-_ID_COLUMNS = ("variant", "replicate", "seed", "step")
-
-
-@dataclass
-class RunOutcome:
-    """What one run sends back: status, timings, final indicators and per-step rows."""
-
-    run_id: int
-    status: str
-    wall_seconds: float
-    final: dict[str, float] = field(default_factory=dict)
-    timeseries: pd.DataFrame | None = None
-    error: str | None = None
-    traceback: str | None = None
+__all__ = ["SweepSummary", "open_plan", "run_sweep"]
 
 
 @dataclass
@@ -69,38 +54,6 @@ class SweepSummary:
     def complete(self) -> bool:
         """Every run has a row (ok or failed)."""
         return self.pending == 0
-
-
-def run_one(run: SweepRun) -> RunOutcome:
-    """Execute one sweep run; an exception becomes a ``failed`` outcome with its traceback.
-
-    Nothing of the model outlives this call: only the indicator rows come back.
-    """
-    start = time.perf_counter()
-    try:
-        frame = execute_run(run.task)
-    except Exception as error:  # recorded, and the sweep goes on
-        return RunOutcome(
-            run.run_id,
-            "failed",
-            time.perf_counter() - start,
-            error=f"{type(error).__name__}: {error}",
-            traceback=traceback.format_exc(),
-        )
-    indicators = [c for c in frame.columns if c not in _ID_COLUMNS]
-    final = {name: float(value) for name, value in frame.iloc[-1][indicators].items()}
-    keep = indicators if run.per_step is None else list(run.per_step)
-    if not keep:  # final values only
-        return RunOutcome(run.run_id, "ok", time.perf_counter() - start, final)
-    series = frame[["step", *keep]].copy()
-    series.insert(0, "seed", run.task.seed)
-    series.insert(0, "replicate", run.task.replicate)
-    series.insert(0, "point", run.point)
-    series.insert(0, "variant", run.task.variant)
-    series.insert(0, "run_id", run.run_id)
-    # the design point's and the variant's parameter values: one tidy table
-    insert_parameters(series, dict(run.parameters), after="step")
-    return RunOutcome(run.run_id, "ok", time.perf_counter() - start, final, series)
 
 
 def open_plan(
@@ -196,33 +149,33 @@ def run_sweep(
         }
         clock = time.perf_counter()
         writer = BatchWriter(store, max_runs=batch_runs, max_seconds=batch_seconds)
-        counts = {"ran": 0, "failed": 0}
+        tally = Tally()
         status = "interrupted"
         try:
-            if pending:  # a finished sweep starts no pool or cluster
-                with open_executor(workers, scheduler, dask_local) as slot:
-                    session["executor"] = slot.description
-                    _drain(
-                        plan,
-                        pending,
-                        slot.executor,
-                        slot.workers,
-                        writer,
-                        counts,
-                        len(skip),
-                        progress,
-                        on_outcome,
-                    )
+            execute(
+                plan,
+                FolderSink(plan, writer),
+                run_ids=pending,
+                workers=workers,
+                scheduler=scheduler,
+                dask_local=dask_local,
+                progress="sweep" if progress else None,
+                done_before=len(skip),
+                on_outcome=on_outcome,
+                tally=tally,
+            )
             status = "finished"
         finally:
             writer.flush()
             store.consolidate()
             runs = store.read_runs()
             _write_codebook(store, runs)
+            if tally.executor:  # a finished sweep starts no pool or cluster
+                session["executor"] = tally.executor
             session.update(
                 status=status,
-                ran=counts["ran"],
-                failed=counts["failed"],
+                ran=tally.ran,
+                failed=tally.failed,
                 wall_seconds=round(time.perf_counter() - clock, 3),
             )
             manifest.setdefault("sessions", []).append(session)
@@ -234,8 +187,8 @@ def run_sweep(
         total=len(plan),
         ok=int((runs["status"] == "ok").sum()),
         failed=len(failed_rows),
-        ran=counts["ran"],
-        failed_now=counts["failed"],
+        ran=tally.ran,
+        failed_now=tally.failed,
         pending=len(plan) - len(runs),
         wall_seconds=session["wall_seconds"],
         executor=session.get("executor", ""),
@@ -261,88 +214,8 @@ def _rows_per_run(plan: SweepPlan) -> Callable[[int], int]:
     return rows
 
 
-def _drain(
-    plan: SweepPlan,
-    pending: list[int],
-    executor: Any,
-    workers: int,
-    writer: BatchWriter,
-    counts: dict[str, int],
-    done_before: int,
-    progress: bool,
-    on_outcome: Callable[[RunOutcome], None] | None,
-) -> None:
-    """Keep at most ``2 x workers`` runs in flight (memory stays flat), store each as it ends."""
-    bar = _progress_bar(len(plan), done_before) if progress else None
-    queue = iter(pending)
-    inflight: dict[Future, int] = {}
-
-    def fill() -> None:
-        while len(inflight) < 2 * max(workers, 1):
-            run_id = next(queue, None)
-            if run_id is None:
-                return
-            inflight[executor.submit(run_one, plan.run(run_id))] = run_id
-
-    try:
-        if bar is not None:
-            bar.start()
-        fill()
-        while inflight:
-            finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
-            for future in finished:
-                run_id = inflight.pop(future)
-                outcome = _outcome(future, run_id)
-                writer.add(_run_row(plan, outcome), outcome.timeseries)
-                counts["ran"] += 1
-                counts["failed"] += outcome.status == "failed"
-                if bar is not None:
-                    bar.advance(counts["failed"])
-                if on_outcome is not None:
-                    on_outcome(outcome)
-            if writer.due():
-                writer.flush()
-            fill()
-    except BaseException:
-        for future in inflight:
-            future.cancel()
-        raise
-    finally:
-        if bar is not None:
-            bar.stop()
-
-
-def _outcome(future: Future, run_id: int) -> RunOutcome:
-    """The run's outcome; a lost worker fails the run, a broken pool or Ctrl-C stops the sweep."""
-    try:
-        return future.result()
-    except (BrokenExecutor, KeyboardInterrupt, CancelledError):
-        raise
-    except Exception as error:  # e.g. Dask's KilledWorker: the run took its worker down
-        text = "".join(traceback.format_exception(error))
-        return RunOutcome(
-            run_id, "failed", float("nan"), error=f"{type(error).__name__}: {error}", traceback=text
-        )
-
-
-def _run_row(plan: SweepPlan, outcome: RunOutcome) -> dict[str, Any]:
-    from sim.indicators import INDICATORS
-
-    row = plan.identity(outcome.run_id)
-    row.update(
-        status=outcome.status,
-        error=outcome.error,
-        traceback=outcome.traceback,
-        wall_seconds=outcome.wall_seconds,
-    )
-    row.update({f"final_{name}": outcome.final.get(name, float("nan")) for name in INDICATORS})
-    return row
-
-
 def _write_codebook(store: SweepStore, runs: pd.DataFrame) -> None:
     """``codebook.json`` for the folder's tables (the Parquet files carry it too)."""
-    import pyarrow.parquet as pq
-
     files = {"runs.parquet": list(runs.columns), "design.parquet": []}
     if (store.root / "design.parquet").is_file():
         files["design.parquet"] = pq.read_schema(store.root / "design.parquet").names
@@ -403,46 +276,3 @@ def _new_manifest(
         "git_commit": git_commit(),
         "created": datetime.now(UTC).isoformat(),
     }
-
-
-def _progress_bar(total: int, done: int) -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task: Any) -> Text:
-            speed = task.speed
-            return Text(f"{speed:.2f} runs/s" if speed else "- runs/s")
-
-    progress = Progress(
-        TextColumn("[bold]sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("[red]{task.fields[failed]} failed"),
-        Rate(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        transient=False,
-    )
-    job = progress.add_task("sweep", total=total, completed=done, failed=0)
-
-    class Bar:
-        def start(self) -> None:
-            progress.start()
-
-        def stop(self) -> None:
-            progress.stop()
-
-        def advance(self, failed: int) -> None:
-            progress.update(job, advance=1, failed=failed)
-
-    return Bar()

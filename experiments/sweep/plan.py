@@ -5,37 +5,36 @@ replicate: ``run_id = (variant_index * points + point) * replicates + replicate`
 A run is rebuilt from its id alone (config + stored design), which is what makes
 resuming and ``govsim rerun`` possible without keeping thousands of parameter
 sets in memory.
+
+A config without a ``sweep`` block is a sweep of one point and no swept key
+(:meth:`SweepPlan.single`): ``govsim run`` executes it like any other plan
+(:mod:`experiments.pipeline`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
-from experiments.config import ExperimentConfig, apply_overrides
+from experiments.config import ExperimentConfig, apply_overrides, format_validation_error
 from experiments.errors import UserError
+from experiments.pipeline.plan import PlannedRun
 from experiments.runner import RunTask
 from experiments.seeds import stream_seed
 from experiments.sweep.designs import Design
+from experiments.sweep.spec import SweepSpec
 from experiments.tidy import varying_parameters
+from sim.events import Event, check_events
+from sim.params import ModelParams
 
 __all__ = ["SweepPlan", "SweepRun"]
 
-
-@dataclass(frozen=True)
-class SweepRun:
-    """One run of a sweep: its identity and the :class:`RunTask` that reproduces it."""
-
-    run_id: int
-    point: int
-    task: RunTask
-    per_step: tuple[str, ...] | None = None
-    parameters: tuple[tuple[str, Any], ...] = ()
-    """Dotted key and value of each swept key and each key that differs between variants."""
+SweepRun = PlannedRun
+"""One run of a sweep (the pipeline's :class:`~experiments.pipeline.plan.PlannedRun`)."""
 
 
 class SweepPlan:
@@ -47,13 +46,18 @@ class SweepPlan:
         A config with a ``sweep`` block.
     design
         Its design (drawn fresh, or read back from ``design.parquet`` on resume).
+    spec
+        The sweep block (default: the config's); :meth:`single` gives one of defaults.
     """
 
-    def __init__(self, config: ExperimentConfig, design: Design) -> None:
-        if config.sweep is None:
+    def __init__(
+        self, config: ExperimentConfig, design: Design, spec: SweepSpec | None = None
+    ) -> None:
+        spec = spec if spec is not None else config.sweep
+        if spec is None:
             raise UserError("sweep: the config has no sweep block (see docs/SWEEPS.md)")
         self.config = config
-        self.spec = config.sweep
+        self.spec = spec
         self.design = design
         self.variants = config.resolved_variants()
         self.variant_names = list(self.variants)
@@ -70,13 +74,31 @@ class SweepPlan:
         names = design.names
         # keys that differ between variants, stored in every row next to the design values
         self._varying = varying_parameters(self.variants, exclude=names)
+        # a frame without columns yields no tuples: the one point of a plain run has no key
+        rows = design.points.itertuples(index=False, name=None) if names else [()] * self.points
         self._overrides = [
             [
                 (key.removeprefix("model."), _native(value))
                 for key, value in zip(names, row, strict=True)
             ]
-            for row in design.points.itertuples(index=False, name=None)
+            for row in rows
         ]
+
+    @classmethod
+    def single(cls, config: ExperimentConfig) -> SweepPlan:
+        """The config as a sweep of one point and no swept key (its ``sweep`` block ignored).
+
+        Run ``k`` is replicate ``k % replicates`` of variant ``k // replicates``,
+        with the config's own model, events and steps; replicate ``r`` uses seed
+        stream ``r`` of ``run.seed`` in every variant (common random numbers).
+        """
+        point = Design("point", pd.DataFrame(index=pd.RangeIndex(1)))
+        # the defaults of a sweep block, without the validation that wants swept keys
+        return cls(config, point, SweepSpec.model_construct())
+
+    def tasks(self) -> list[RunTask]:
+        """Every run's task, in run-id order."""
+        return [self.run(run_id).task for run_id in self.run_ids()]
 
     def __len__(self) -> int:
         return len(self.variant_names) * self.points * self.replicates
@@ -105,7 +127,7 @@ class SweepPlan:
         return stream_seed(self.config.run.seed, stream)
 
     def run(self, run_id: int) -> SweepRun:
-        """The run with this id, ready for :func:`experiments.sweep.execute.run_one`."""
+        """The run with this id, ready for :func:`experiments.pipeline.loop.run_one`."""
         variant, point, replicate = self.locate(run_id)
         model, events, steps = self._bases[variant]
         params = apply_overrides(model, self._overrides[point], where="sweep")
@@ -127,12 +149,6 @@ class SweepPlan:
         UserError
             Naming the first invalid point, its values and what the model rejects.
         """
-        from pydantic import ValidationError
-
-        from experiments.config import format_validation_error
-        from sim.events import Event, check_events
-        from sim.params import ModelParams
-
         for name, (model, events, _) in self._bases.items():
             timeline = [Event.model_validate(e) for e in events]
             for point, overrides in enumerate(self._overrides):

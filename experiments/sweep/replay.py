@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from experiments.config import ExperimentConfig, format_validation_error
 from experiments.errors import UserError
-from experiments.sweep.execute import RunOutcome, open_plan, run_one
+from experiments.pipeline.loop import RunOutcome, run_one
+from experiments.sweep.execute import open_plan
 from experiments.sweep.results import FINAL_PREFIX, load_results
 
 __all__ = ["RerunReport", "rerun"]

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from experiments.errors import UserError
+from experiments.pipeline.store import MANIFEST, SweepStore, check_sweep_manifest
 from experiments.sweep.designs import Design
-from experiments.sweep.store import MANIFEST, SweepStore, check_sweep_manifest
 
 __all__ = ["FINAL_PREFIX", "SweepResults", "load_results"]
 

@@ -27,7 +27,7 @@ from experiments.outdir import (
     staged_output,
     write_file_atomically,
 )
-from experiments.sweep.store import SweepStore
+from experiments.pipeline.store import SweepStore
 from tests.experiments.sweep_helpers import GRID, write_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main
+from experiments.pipeline import loop
 from experiments.runner import execute_run
-from experiments.sweep import execute
 from tests.experiments.sweep_helpers import GRID, GRID_RUNS, write_config
 
 SOBOL = """
@@ -79,7 +79,7 @@ def test_failed_runs_exit_1_with_summary(
             raise RuntimeError("boom")
         return execute_run(task)
 
-    monkeypatch.setattr(execute, "execute_run", fragile)
+    monkeypatch.setattr(loop, "execute_run", fragile)
     out = tmp_path / "out"
     assert (
         main(["sweep", str(write_config(tmp_path)), "--out", str(out), "--workers", "1", "--quiet"])

@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 
 from experiments.errors import UserError
+from experiments.pipeline import loop
+from experiments.pipeline.loop import RunOutcome
 from experiments.runner import execute_run
-from experiments.sweep import execute, load_results
-from experiments.sweep.execute import RunOutcome, run_sweep
+from experiments.sweep import load_results
+from experiments.sweep.execute import run_sweep
 from tests.experiments.sweep_helpers import (
     GRID,
     GRID_ROWS_PER_RUN,
@@ -125,7 +127,7 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(
             raise FloatingPointError("budget went negative")
         return execute_run(task)
 
-    monkeypatch.setattr(execute, "execute_run", fragile)
+    monkeypatch.setattr(loop, "execute_run", fragile)
     out = tmp_path / "sweep"
     summary = run_sweep(grid_config(), out, workers=1, progress=False)
     assert (
@@ -140,7 +142,7 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(
     assert failed["traceback"].str.contains("in fragile").all()
     assert failed["final_mean_trust"].isna().all()
     # failed runs count as done on resume, unless retried
-    monkeypatch.setattr(execute, "execute_run", execute_run)
+    monkeypatch.setattr(loop, "execute_run", execute_run)
     assert run_sweep(grid_config(), out, workers=1, progress=False).ran == 0
     retried = run_sweep(grid_config(), out, workers=1, progress=False, retry_failed=True)
     assert retried.ran == 4 and retried.failed == 0

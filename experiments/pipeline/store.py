@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from experiments.codebook import write_parquet
 from experiments.errors import UserError
@@ -164,8 +166,6 @@ class SweepStore:
         self, columns: Sequence[str] | None = None, run_ids: Sequence[int] | None = None
     ) -> pd.DataFrame:
         """Per-step rows of committed batches, sorted by run id and step."""
-        import pyarrow.dataset as ds
-
         committed = set(self.committed_batches())
         files = [str(p) for b, p in sorted(_parts(self.timeseries_dir).items()) if b in committed]
         if not files:
@@ -220,8 +220,6 @@ class SweepStore:
         list of str
             One line per damaged batch, naming its files and the problem.
         """
-        import pyarrow.parquet as pq
-
         notes = []
         series_parts = _parts(self.timeseries_dir)
         for batch, runs_path in sorted(_parts(self.runs_dir).items()):
