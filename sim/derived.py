@@ -125,15 +125,15 @@ class DerivedStructure:
         own: read it, do not write into it.
         """
         if flags.size < _DIFFERENCES_FROM:
-            return social.matrix @ flags.astype(np.float64)
+            return social.neighbour_sum(flags.astype(np.float64))
         kept = self.flag_counts.get(name)
         if kept is None or kept.social is not social or kept.flags.shape != flags.shape:
-            kept = FlagCounts(social, flags.copy(), social.matrix @ flags.astype(np.float64))
+            kept = FlagCounts(social, flags.copy(), social.neighbour_sum(flags.astype(np.float64)))
             self.flag_counts[name] = kept
             return kept.counts
         changed = np.flatnonzero(flags != kept.flags)
         if changed.size * 8 > flags.size:
-            kept.counts = social.matrix @ flags.astype(np.float64)
+            kept.counts = social.neighbour_sum(flags.astype(np.float64))
         elif changed.size:
             starts = social.indptr[changed]
             lengths = social.indptr[changed + 1] - starts

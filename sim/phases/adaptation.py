@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip, mean_by_jurisdiction
 from sim.economy import attention_target
 from sim.lever_table import as_column
 from sim.phases.compliance import violation_rates
@@ -205,4 +205,4 @@ def adapt(model: GovernanceModel) -> None:
             model.citizens.jurisdiction, model.citizens.harm, gov.population
         )
         push[:, env] += w_e * harm
-    gov.domain_tilt[:] = np.clip(gov.domain_tilt + rate * push, -1.0, 1.0)
+    gov.domain_tilt[:] = clip(gov.domain_tilt + rate * push, -1.0, 1.0)

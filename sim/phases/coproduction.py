@@ -388,11 +388,11 @@ def _payoffs(
     written into ``out``.
     """
     given = game.gamma * cooperate
-    pot = social.matrix @ given
+    pot = social.neighbour_sum(given)
     pot += given
     share = np.multiply(game.unit, pot, out=pot)
     cost = np.multiply(game.net_cost, cooperate, out=given)
-    np.add(social.matrix @ share, share, out=out)
+    np.add(social.neighbour_sum(share), share, out=out)
     out -= cost
     return out
 

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip, mean_by_jurisdiction
 from sim.phases.coproduction import update_volunteers
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def voice(model: GovernanceModel) -> None:
     # beta ((1 - sat) - voice_cost) = beta (1 - voice_cost) - beta sat, in place
     propensity = np.multiply(-p.sensitivity, cit.satisfaction)
     propensity += p.sensitivity * (1.0 - voice_cost)
-    np.clip(propensity, 0.0, 1.0, out=propensity)
+    clip(propensity, 0.0, 1.0, out=propensity)
     draw = rng.random(n)
     # those who would have complained but for fear of coercion are silenced
     cit.silenced[:] = draw < propensity
@@ -163,7 +163,7 @@ def voice(model: GovernanceModel) -> None:
         return
     exit_chance = 1.0 - p.exit_threshold - cit.satisfaction
     exit_chance *= p.exit_sensitivity
-    np.clip(exit_chance, 0.0, 1.0, out=exit_chance)
+    clip(exit_chance, 0.0, 1.0, out=exit_chance)
     exit_chance *= 1.0 - cit.trust
     exit_chance[cit.complained] = 0.0
     # the coin is drawn only where exit is possible (in citizen order)

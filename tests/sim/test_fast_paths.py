@@ -11,7 +11,15 @@ import pytest
 from scipy import sparse
 
 from sim import GovernanceModel, ModelParams
-from sim.aggregate import by_jurisdiction, gini, gini_of_sorted, mean_by_jurisdiction, row_sum
+from sim.aggregate import (
+    by_jurisdiction,
+    gini,
+    gini_of_sorted,
+    gini_of_sorted_rows,
+    mean_by_jurisdiction,
+    row_sum,
+)
+from sim.lever_table import LeverTable
 from sim.network import barabasi_albert_graph, build_social_graph, social_adjacency
 from sim.params import NetworkParams
 
@@ -104,6 +112,55 @@ def test_neighbour_mean_keeps_own_value_without_neighbours() -> None:
             where=adjacency.degree > 0,
         )
         assert np.array_equal(adjacency.neighbour_mean(values), expected)
+
+
+def test_neighbour_sum_is_the_scipy_product_bit_for_bit() -> None:
+    for adjacency in (
+        social_adjacency(build_social_graph(3000, NetworkParams(), np.random.default_rng(3)), 3000),
+        _adjacency_with_isolated(),
+    ):
+        n = adjacency.degree.size
+        rng = np.random.default_rng(7)
+        for values in (
+            rng.random(n) * rng.choice([1e-9, 1.0, 1e9], size=n),
+            (rng.random(n) < 0.3).astype(np.float64),
+            rng.random(2 * n)[::2],  # not contiguous: goes to scipy
+            rng.integers(0, 5, n),  # not float: goes to scipy
+        ):
+            fast = adjacency.neighbour_sum(values)
+            reference = adjacency.matrix @ values
+            assert fast.dtype == reference.dtype
+            assert fast.tobytes() == reference.tobytes()
+    with pytest.raises(ValueError):
+        adjacency.neighbour_sum(np.ones(n + 1))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 127, 128, 129, 2000, 20_001])
+def test_gini_of_sorted_is_the_row_version_bit_for_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for values in (rng.random(n), rng.lognormal(0.0, 2.0, n), np.zeros(n), np.ones(n)):
+        x = np.sort(values)
+        reference = float(gini_of_sorted_rows(x[None, :])[0])
+        for ranks in (None, np.arange(1.0, n + 1.0)):
+            fast = gini_of_sorted(x, ranks)
+            assert type(fast) is float
+            assert np.float64(fast).tobytes() == np.float64(reference).tobytes()
+
+
+def test_lever_table_local_reads_the_table() -> None:
+    params = ModelParams(jurisdictions=3, levers={"fine": {1: 9.0}})
+    table = LeverTable.build(params)
+    where = np.array([0, 1, 2, 1])
+    for name, column in table.values.items():
+        value = table.local(name, where)
+        if name in table.uniform:
+            assert type(value) is float and value == float(column[0])
+        else:
+            assert np.array_equal(value, column[where])
+            assert table.local(name) is column
+    assert table.local("fine", where).tolist() == [4.0, 9.0, 4.0, 9.0]
+    with pytest.raises(KeyError):
+        table.local("no_such_lever")
 
 
 @pytest.mark.parametrize("width", range(1, 13))
