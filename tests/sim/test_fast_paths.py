@@ -216,3 +216,21 @@ def test_indicator_collector_falls_back_to_mesa_for_added_reporters() -> None:
     assert isinstance(model.datacollector, mesa.DataCollector)
     assert model.datacollector.model_vars["cooperators"] == [int(model.citizens.cooperate.sum())]
     assert len(model.datacollector.model_vars["mean_trust"]) == 2
+
+
+def test_satisfaction_gini_of_a_plain_sort_is_that_of_the_ranking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim import indicator_kernels
+
+    frames = {}
+    for below in (0, 10**9):  # always re-sort last step's order / always sort afresh
+        monkeypatch.setattr(indicator_kernels, "_SORT_BELOW", below)
+        model = GovernanceModel(ModelParams(citizens=400, enterprises=10, social_orgs=4), rng=5)
+        model.run(8)
+        frames[below] = model.indicator_frame()["satisfaction_gini"].to_numpy()
+        ranking = indicator_kernels.satisfaction_ranking(model)
+        satisfaction = model.citizens.satisfaction
+        assert np.array_equal(ranking.ascending, np.sort(satisfaction))
+        assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
+    assert frames[0].tobytes() == frames[10**9].tobytes()
