@@ -47,7 +47,8 @@ def mean_by_jurisdiction(
     jurisdiction: np.ndarray, values: np.ndarray, population: np.ndarray
 ) -> np.ndarray:
     """Mean of ``values`` within each jurisdiction (0 where a jurisdiction is empty)."""
-    sums = by_jurisdiction(jurisdiction, values.astype(np.float64, copy=False), population.size)
+    # flags and integers are summed as float64 weights by bincount itself (no copy)
+    sums = by_jurisdiction(jurisdiction, values, population.size)
     safe = np.maximum(population, 1.0)
     return sums / (safe if sums.ndim == 1 else safe[:, None])
 

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, clip, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip
 from sim.phases.coproduction import update_volunteers
 
 if TYPE_CHECKING:
@@ -142,10 +142,11 @@ def voice(model: GovernanceModel) -> None:
     cit.complained[:] = draw < propensity
     cit.silenced &= ~cit.complained
     record_complaint_causes(cit)
-    gov.complaint_rate[:] = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population)
+    complaints = by_jurisdiction(cit.jurisdiction, cit.complained, n_j)
+    # = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population), from one count
+    np.divide(complaints, np.maximum(gov.population, 1.0), out=gov.complaint_rate)
 
     complainers = np.flatnonzero(cit.complained)
-    complaints = by_jurisdiction(cit.jurisdiction, cit.complained, n_j)
     chance = answer_probability(complaints, gov.population, p.response_capacity)
     answered = rng.random(complainers.size) < chance[cit.jurisdiction[complainers]]
     cit.answered[:] = False

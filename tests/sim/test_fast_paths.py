@@ -234,3 +234,56 @@ def test_satisfaction_gini_of_a_plain_sort_is_that_of_the_ranking(
         assert np.array_equal(ranking.ascending, np.sort(satisfaction))
         assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
     assert frames[0].tobytes() == frames[10**9].tobytes()
+
+
+def _jurisdiction_table_of_one_step(model: GovernanceModel) -> np.ndarray:
+    """The per-jurisdiction table as computed step by step before it was batched."""
+    from sim.jurisdiction_frame import JURISDICTION_INDICATORS, _citizen_sums
+    from sim.phases.compliance import violation_rates
+    from sim.phases.information import true_demand
+
+    cit, gov = model.citizens, model.governments
+    n_j = gov.n_jurisdictions
+    where, population = cit.jurisdiction, gov.population
+    sums = _citizen_sums(model, where, n_j)  # one BLAS product, or bincounts
+    sums /= np.maximum(population, 1.0)
+    money = gov.money
+    allocated = money.sum(axis=1, keepdims=True)
+    shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
+    spending = model.ledger.governance_cost
+    table = np.empty((n_j, len(JURISDICTION_INDICATORS)))
+    table[:, 0] = population
+    table[:, 1] = sums[0]
+    table[:, 2] = 1.0 - violation_rates(model)
+    table[:, 3:10] = sums[1:8].T
+    table[:, 10] = sums[8] - sums[7]
+    table[:, 11] = 1.0 - 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
+    table[:, 12] = gov.provision.sum(axis=1)
+    central = spending[gov.central] / max(float(population.sum()), 1.0)
+    table[:, 13] = spending[:n_j] / np.maximum(population, 1.0) + central
+    table[:, 14] = gov.enforcement_effort[:n_j]
+    table[:, 15] = gov.pollution
+    return table
+
+
+def test_jurisdiction_tables_computed_in_a_batch_are_those_of_each_step() -> None:
+    from sim.jurisdiction_frame import record_jurisdictions
+
+    params = ModelParams(
+        citizens=400,
+        jurisdictions=3,
+        enterprises=12,
+        social_orgs=4,
+        levers={"fine": {1: 9.0}},
+        mechanisms={"environment": True},
+    )
+    model = GovernanceModel(params, rng=11)
+    expected = [_jurisdiction_table_of_one_step(model)]
+    for _ in range(6):
+        model.step()
+        expected.append(_jurisdiction_table_of_one_step(model))
+        assert record_jurisdictions(model).tobytes() == expected[-1].tobytes()
+    frame = model.jurisdiction_frame()
+    recorded = frame.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
+    assert recorded.tobytes() == np.concatenate(expected).tobytes()
+    assert frame["step"].tolist() == [s for s in range(7) for _ in range(3)]
