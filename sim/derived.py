@@ -131,17 +131,17 @@ class DerivedStructure:
             kept = FlagCounts(social, flags.copy(), social.neighbour_sum(flags.astype(np.float64)))
             self.flag_counts[name] = kept
             return kept.counts
-        changed = np.flatnonzero(flags != kept.flags)
+        changed = (flags != kept.flags).nonzero()[0]
         if changed.size * 8 > flags.size:
             kept.counts = social.neighbour_sum(flags.astype(np.float64))
         elif changed.size:
             starts = social.indptr[changed]
             lengths = social.indptr[changed + 1] - starts
             # positions of every changed citizen's neighbour-list entries, run by run
-            runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            runs = (starts - lengths.cumsum() + lengths).repeat(lengths)
             positions = runs + np.arange(runs.size, dtype=runs.dtype)
             sign = np.where(flags[changed], 1.0, -1.0)
-            np.add.at(kept.counts, social.indices[positions], np.repeat(sign, lengths))
+            np.add.at(kept.counts, social.indices[positions], sign.repeat(lengths))
         kept.flags[changed] = flags[changed]
         return kept.counts
 

@@ -94,7 +94,7 @@ class LeverTable:
         if scalar is not None:
             return scalar
         column = self.values[name]
-        return column if jurisdiction is None else np.take(column, jurisdiction)
+        return column if jurisdiction is None else column.take(jurisdiction)
 
 
 def jurisdiction_overrides(params: ModelParams) -> dict[str, dict[int, float]]:

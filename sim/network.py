@@ -204,13 +204,13 @@ class SocialAdjacency:
         flagged, counting the entries of their neighbour lists (the matrix is
         symmetric) is much cheaper than a product over the whole graph.
         """
-        flagged = np.flatnonzero(flags)
+        flagged = flags.nonzero()[0]
         if flagged.size * 8 > flags.size:
             return self.neighbour_sum(flags.astype(np.float64))
         starts = self.indptr[flagged]
         lengths = self.indptr[flagged + 1] - starts
         # positions of every flagged citizen's neighbour-list entries, run by run
-        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        runs = (starts - lengths.cumsum() + lengths).repeat(lengths)
         positions = runs + np.arange(runs.size, dtype=runs.dtype)
         return np.bincount(self.indices[positions], minlength=flags.size).astype(np.float64)
 

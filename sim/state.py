@@ -302,7 +302,7 @@ class Ledger:
         """Last step's payments on ``categories``, per government (length J + 1)."""
         return sum(
             (self.previous_by_category[_category_row(c)] for c in categories),
-            np.zeros_like(self.reserves),
+            np.zeros(self.reserves.shape),
         )
 
     def receive(self, amounts: np.ndarray) -> None:

@@ -197,7 +197,7 @@ def adapt(model: GovernanceModel) -> None:
             _multitask(model, pressure, (w_g, w_s, w_e))
 
     money = gov.money.sum(axis=1, keepdims=True)
-    shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
+    shares = np.divide(gov.money, money, out=np.zeros(gov.money.shape), where=money > 0)
     push = as_column(w_s) * (gov.perceived_local - shares)
     env = model.domain_index.get("environment")
     if env is not None:

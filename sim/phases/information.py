@@ -176,7 +176,7 @@ def drift_needs(drift: np.ndarray, info: InformationParams, rng: np.random.Gener
     size = info.local_shock_size * rng.standard_normal(n_j)
     drift *= 1.0 - info.drift_reversion
     drift += step
-    drift[np.flatnonzero(jumps), domain[jumps]] += size[jumps]
+    drift[jumps.nonzero()[0], domain[jumps]] += size[jumps]
     clip(drift, -info.drift_bound, info.drift_bound, out=drift)
 
 

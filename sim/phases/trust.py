@@ -175,9 +175,9 @@ def observe_integrity(model: GovernanceModel) -> None:
     transparency = model.lever_table.local("transparency", cit.jurisdiction)
     seen = model.rng.random(len(cit)) < transparency
     if not has.all():
-        seen &= np.take(has, cit.jurisdiction)
+        seen &= has.take(cit.jurisdiction)
     belief = cit.perceived_integrity
-    step = np.take(report, cit.jurisdiction)
+    step = report.take(cit.jurisdiction)
     step -= belief
     step *= p.observation_rate * seen
     step += p.belief_decay * (p.prior_integrity - belief)
@@ -219,7 +219,7 @@ def update_trust(model: GovernanceModel) -> None:
         target += p.weight_satisfaction * cit.satisfaction
         target += p.weight_integrity * cit.perceived_integrity
         target += p.weight_procedural * cit.procedural
-        target += np.take(p.weight_fairness * fairness(model), cit.jurisdiction)
+        target += (p.weight_fairness * fairness(model)).take(cit.jurisdiction)
         target /= weights
     else:
         target = cit.trust.copy()
@@ -259,7 +259,7 @@ def decide_tax_compliance(model: GovernanceModel) -> None:
     inspection = model.lever_table.local("inspection_probability")  # (J,) with a pilot
     audit = inspection * model.governments.enforcement_effort
     leeway = 1.0 - np.minimum(1.0, audit)  # 1 - power_j
-    hidden = np.take(p.max_tax_evasion * leeway, cit.jurisdiction)
+    hidden = (p.max_tax_evasion * leeway).take(cit.jurisdiction)
     hidden *= 1.0 - cit.trust
     np.subtract(1.0, hidden, out=cit.tax_compliance)
 

@@ -146,7 +146,7 @@ def voice(model: GovernanceModel) -> None:
     # = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population), from one count
     np.divide(complaints, np.maximum(gov.population, 1.0), out=gov.complaint_rate)
 
-    complainers = np.flatnonzero(cit.complained)
+    complainers = cit.complained.nonzero()[0]
     chance = answer_probability(complaints, gov.population, p.response_capacity)
     answered = rng.random(complainers.size) < chance[cit.jurisdiction[complainers]]
     cit.answered[:] = False
@@ -168,7 +168,7 @@ def voice(model: GovernanceModel) -> None:
     exit_chance *= 1.0 - cit.trust
     exit_chance[cit.complained] = 0.0
     # the coin is drawn only where exit is possible (in citizen order)
-    candidates = np.flatnonzero(exit_chance > 0)
+    candidates = (exit_chance > 0).nonzero()[0]
     cit.exited[:] = False
     cit.exited[candidates] = rng.random(candidates.size) < exit_chance[candidates]
     if candidates.size and cit.exited.any():
