@@ -118,8 +118,9 @@ def timed_steps(model, steps: int) -> dict[str, list[float]]:
     """Run ``steps`` steps; per step: wall time, CPU time, indicators and recording time.
 
     The indicators still unresolved after the last step are resolved (as reading
-    the table would) and that time is added to the last step's recording and wall
-    time, so that no part of data collection goes unmeasured.
+    the table would), the per-jurisdiction tables of the recorded steps are
+    computed, and that time is added to the last step's recording and wall time,
+    so that no part of data collection goes unmeasured.
     """
     wall: list[float] = []
     cpu: list[float] = []
@@ -131,11 +132,31 @@ def timed_steps(model, steps: int) -> dict[str, list[float]]:
             cpu.append(time.process_time() - start_cpu)
     start, start_cpu = time.perf_counter(), time.process_time()
     model.datacollector.flush()
+    _jurisdiction_tables(model)
     if steps:
         wall[-1] += time.perf_counter() - start
         cpu[-1] += time.process_time() - start_cpu
         recording[-1] += time.perf_counter() - start
     return {"wall": wall, "cpu": cpu, "indicators": computing, "recording": recording}
+
+
+def _jurisdiction_tables(model) -> None:
+    """Compute the per-jurisdiction tables of the recorded steps (what reading the frame does).
+
+    The model records each step's inputs and computes the tables in one batch
+    when ``model.jurisdiction_frame()`` is read; this is that computation,
+    without building the data frame.
+    """
+    import numpy as np
+
+    from sim.jurisdiction_frame import jurisdiction_tables
+
+    rows = model._jurisdiction_rows
+    if rows:
+        gov = model.governments
+        jurisdiction_tables(
+            np.stack([inputs for _, inputs in rows]), gov.n_jurisdictions, gov.n_domains
+        )
 
 
 def spmv_ms(model, repeats: int) -> tuple[float, float]:
@@ -263,10 +284,14 @@ class _CountedProducts:
     """Count the products of the citizens' adjacency taken inside a block of code.
 
     Swaps the matrix's class for a subclass whose ``@`` counts (and does nothing
-    else), so every phase's products are seen wherever they are taken.
+    else), and counts the products :meth:`sim.network.SocialAdjacency.neighbour_sum`
+    takes by calling the CSR kernel itself (without ``@``), so every phase's
+    products are seen wherever they are taken. :meth:`restore` undoes both.
     """
 
     def __init__(self, matrix) -> None:
+        from sim.network import SocialAdjacency
+
         self.count = 0
         counter = self
         base = type(matrix)
@@ -276,11 +301,24 @@ class _CountedProducts:
                 counter.count += 1
                 return base.__matmul__(self, other)
 
-        self._matrix, self._base = matrix, base
+        kernel = SocialAdjacency.neighbour_sum
+
+        def counted_sum(adjacency, values):
+            before = counter.count
+            total = kernel(adjacency, values)
+            if counter.count == before and adjacency.matrix is matrix:
+                counter.count += 1  # a product taken by the kernel, not through ``@``
+            return total
+
+        self._matrix, self._base, self._kernel = matrix, base, kernel
         matrix.__class__ = Counted
+        SocialAdjacency.neighbour_sum = counted_sum
 
     def restore(self) -> None:
+        from sim.network import SocialAdjacency
+
         self._matrix.__class__ = self._base
+        SocialAdjacency.neighbour_sum = self._kernel
 
 
 def phase_costs(citizens: int, steps: int) -> Measurement:
@@ -332,6 +370,9 @@ def phase_costs(citizens: int, steps: int) -> Measurement:
         start = time.process_time()
         model.datacollector.flush()
         spent["indicators"][-1] += time.process_time() - start
+        start = time.process_time()
+        _jurisdiction_tables(model)
+        spent["jurisdiction rows"][-1] += time.process_time() - start
     finally:
         counter.restore()
     product = spmv_ms(model, 50)[1]

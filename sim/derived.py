@@ -125,23 +125,23 @@ class DerivedStructure:
         own: read it, do not write into it.
         """
         if flags.size < _DIFFERENCES_FROM:
-            return social.matrix @ flags.astype(np.float64)
+            return social.neighbour_sum(flags.astype(np.float64))
         kept = self.flag_counts.get(name)
         if kept is None or kept.social is not social or kept.flags.shape != flags.shape:
-            kept = FlagCounts(social, flags.copy(), social.matrix @ flags.astype(np.float64))
+            kept = FlagCounts(social, flags.copy(), social.neighbour_sum(flags.astype(np.float64)))
             self.flag_counts[name] = kept
             return kept.counts
-        changed = np.flatnonzero(flags != kept.flags)
+        changed = (flags != kept.flags).nonzero()[0]
         if changed.size * 8 > flags.size:
-            kept.counts = social.matrix @ flags.astype(np.float64)
+            kept.counts = social.neighbour_sum(flags.astype(np.float64))
         elif changed.size:
             starts = social.indptr[changed]
             lengths = social.indptr[changed + 1] - starts
             # positions of every changed citizen's neighbour-list entries, run by run
-            runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            runs = (starts - lengths.cumsum() + lengths).repeat(lengths)
             positions = runs + np.arange(runs.size, dtype=runs.dtype)
             sign = np.where(flags[changed], 1.0, -1.0)
-            np.add.at(kept.counts, social.indices[positions], np.repeat(sign, lengths))
+            np.add.at(kept.counts, social.indices[positions], sign.repeat(lengths))
         kept.flags[changed] = flags[changed]
         return kept.counts
 

@@ -120,7 +120,7 @@ def crowd_out(motivation: np.ndarray, rewarded: np.ndarray, params: IncentivePar
     if params.crowding_out == 0.0 or not rewarded.any():
         return
     floor = 1.0 - params.crowding_out * params.form_weight()
-    rows = np.flatnonzero(rewarded)
+    rows = rewarded.nonzero()[0]
     m = motivation[rows]
     motivation[rows] = m - params.erosion_rate * np.maximum(m - floor, 0.0)
 
@@ -135,5 +135,5 @@ def recover(motivation: np.ndarray, unrewarded: np.ndarray, params: IncentivePar
     """
     if params.recovery_rate == 0.0:
         return
-    rows = np.flatnonzero(unrewarded & (motivation < 1.0))
+    rows = (unrewarded & (motivation < 1.0)).nonzero()[0]
     motivation[rows] += params.recovery_rate * (1.0 - motivation[rows])

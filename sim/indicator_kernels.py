@@ -34,6 +34,10 @@ __all__ = [
 # almost always differs in a spread-out sample, and then the full comparison is skipped
 _SAMPLE = 64
 
+# citizens below which the satisfaction Gini sorts the values afresh every time
+# (:func:`satisfaction_gini`); from there on, re-sorting last step's order is cheaper
+_SORT_BELOW = 8_192
+
 
 @dataclass
 class SatisfactionRanking:
@@ -42,9 +46,12 @@ class SatisfactionRanking:
     Attributes
     ----------
     order
-        Citizen rows in ascending order of satisfaction.
+        Citizen rows in ascending order of satisfaction (below ``_SORT_BELOW``
+        citizens :func:`satisfaction_gini` leaves the last one as it was: a
+        permutation to re-sort from, not necessarily the order of ``ascending``).
     ascending
-        Their satisfaction, ``satisfaction[order]`` when computed.
+        Their satisfaction in ascending order, ``satisfaction[order]`` when
+        :func:`satisfaction_ranking` computed it.
     ranks
         ``1.0 .. n``, the Gini coefficient's rank weights (kept, not rebuilt).
     gini
@@ -97,7 +104,22 @@ def satisfaction_gini(model: GovernanceModel) -> float:
     every = model.params.metrics.inequality_every
     if last is not None and last.gini is not None and model.steps % every != 0:
         return last.gini
-    ranking = satisfaction_ranking(model)
+    satisfaction = model.citizens.satisfaction
+    n = satisfaction.size
+    if n < _SORT_BELOW:
+        # a few thousand values: one plain sort costs less than re-sorting from last
+        # step's order (gathers, the unchanged check, a stable argsort); the sorted
+        # values, and so the Gini, are the same whichever sort produced them. The
+        # order is left as it was: a permutation that satisfaction_ranking re-sorts from
+        keep = last is not None and last.order.size == n
+        ranking = SatisfactionRanking(
+            last.order if keep else np.arange(n),
+            np.sort(satisfaction),
+            last.ranks if keep else np.arange(1.0, n + 1.0),
+        )
+        model.derived.satisfaction_ranking = ranking
+    else:
+        ranking = satisfaction_ranking(model)
     if ranking.gini is None:
         ranking.gini = gini_of_sorted(ranking.ascending, ranks=ranking.ranks)
     return ranking.gini

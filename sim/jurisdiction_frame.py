@@ -26,12 +26,17 @@ import numpy as np
 import pandas as pd
 
 from sim.phases.compliance import violation_rates
-from sim.phases.information import true_demand
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
-__all__ = ["JURISDICTION_INDICATORS", "jurisdiction_table", "record_jurisdictions"]
+__all__ = [
+    "JURISDICTION_INDICATORS",
+    "jurisdiction_inputs",
+    "jurisdiction_table",
+    "jurisdiction_tables",
+    "record_jurisdictions",
+]
 
 JURISDICTION_INDICATORS: dict[str, str] = {
     "population": "Citizens living in the jurisdiction.",
@@ -73,28 +78,75 @@ _CITIZEN_MEANS: tuple[str, ...] = (
 def record_jurisdictions(model: GovernanceModel) -> np.ndarray:
     """This step's indicators per jurisdiction: a ``J x K`` array, columns in
     :data:`JURISDICTION_INDICATORS` order."""
+    gov = model.governments
+    inputs = jurisdiction_inputs(model)[None, :]
+    return jurisdiction_tables(inputs, gov.n_jurisdictions, gov.n_domains)[0]
+
+
+def jurisdiction_inputs(model: GovernanceModel) -> np.ndarray:
+    """One row holding a copy of what this step's table is computed from.
+
+    The per-jurisdiction sums of the citizen arrays (the one pass over the
+    citizens), the enterprises' violation rates, and copies of the small arrays
+    the other columns read; :func:`jurisdiction_tables` turns a batch of such
+    rows into their tables with the same few calls it takes for one (the model
+    records rows every step and computes the tables when
+    ``model.jurisdiction_frame()`` is read).
+    """
     cit, gov = model.citizens, model.governments
     n_j = gov.n_jurisdictions
-    where = cit.jurisdiction
-    population = gov.population
-    sums = _citizen_sums(model, where, n_j)
-    sums /= np.maximum(population, 1.0)
-    money = gov.money
-    allocated = money.sum(axis=1, keepdims=True)
+    return np.concatenate(
+        [
+            _citizen_sums(model, cit.jurisdiction, n_j).ravel(),
+            gov.population,
+            violation_rates(model),
+            gov.money.ravel(),
+            model.jurisdiction_need.ravel(),
+            gov.demand_factor().ravel(),
+            gov.provision.ravel(),
+            model.ledger.governance_cost,  # spending other than refunds, as nationally
+            gov.enforcement_effort[:n_j],
+            gov.pollution,
+        ]
+    )
+
+
+def jurisdiction_tables(rows: np.ndarray, n_j: int, n_d: int) -> np.ndarray:
+    """The ``T x J x K`` tables of ``T`` rows of :func:`jurisdiction_inputs`.
+
+    Every number is computed as for one step's arrays (elementwise, and sums over
+    the same few entries in the same order), so a table does not depend on how
+    many rows are computed together.
+    """
+    n_rows = rows.shape[0]
+    k = len(_CITIZEN_MEANS)
+    ends = np.cumsum([k * n_j, n_j, n_j, n_j * n_d, n_j * n_d, n_j * n_d, n_j * n_d, n_j + 1, n_j])
+    parts = np.split(rows, ends, axis=1)
+    population = np.ascontiguousarray(parts[1])
+    sums = parts[0].reshape(n_rows, k, n_j) / np.maximum(population, 1.0)[:, None, :]
+    violation = parts[2]
+    # contiguous, so that each sum runs over its few entries as for one step's arrays
+    money, need, factor, provision = (
+        np.ascontiguousarray(part).reshape(n_rows, n_j, n_d) for part in parts[3:7]
+    )
+    spending, effort, pollution = parts[7], parts[8], parts[9]
+    allocated = money.sum(axis=2, keepdims=True)
     shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
-    spending = model.ledger.governance_cost  # spending other than refunds, as nationally
-    table = np.empty((n_j, len(JURISDICTION_INDICATORS)))
-    table[:, 0] = population
-    table[:, 1] = sums[0]
-    table[:, 2] = 1.0 - violation_rates(model)
-    table[:, 3:10] = sums[1:8].T  # trust ... harm
-    table[:, 10] = sums[8] - sums[7]  # service utility minus harm
-    table[:, 11] = 1.0 - 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
-    table[:, 12] = gov.provision.sum(axis=1)
-    central = spending[gov.central] / max(float(population.sum()), 1.0)
-    table[:, 13] = spending[:n_j] / np.maximum(population, 1.0) + central
-    table[:, 14] = gov.enforcement_effort[:n_j]
-    table[:, 15] = gov.pollution
+    demand = need * factor  # true demand shares (sim.phases.information.true_demand)
+    truth = demand / demand.sum(axis=2, keepdims=True)
+    table = np.empty((n_rows, n_j, len(JURISDICTION_INDICATORS)))
+    table[:, :, 0] = population
+    table[:, :, 1] = sums[:, 0]
+    table[:, :, 2] = 1.0 - violation
+    table[:, :, 3:10] = sums[:, 1:8].transpose(0, 2, 1)  # trust ... harm
+    table[:, :, 10] = sums[:, 8] - sums[:, 7]  # service utility minus harm
+    table[:, :, 11] = 1.0 - 0.5 * np.abs(shares - truth).sum(axis=2)
+    table[:, :, 12] = provision.sum(axis=2)
+    # the centre's spending shared per capita: column n_j of the ledger
+    central = spending[:, n_j] / np.maximum(population.sum(axis=1), 1.0)
+    table[:, :, 13] = spending[:, :n_j] / np.maximum(population, 1.0) + central[:, None]
+    table[:, :, 14] = effort
+    table[:, :, 15] = pollution
     return table
 
 

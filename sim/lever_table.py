@@ -15,7 +15,7 @@ that differs comes back as the array gathered by the actors' jurisdictions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,13 @@ class LeverTable:
     national: Levers
     values: dict[str, np.ndarray]
     uniform: frozenset[str]
+    # the value of each uniform lever as a float, so that :meth:`local` answers a
+    # uniform lever (most of them, about 40 reads a step) with one dictionary look-up
+    _scalars: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scalars = {name: float(self.values[name][0]) for name in self.uniform}
+        object.__setattr__(self, "_scalars", scalars)
 
     @classmethod
     def build(cls, params: ModelParams, *, collapse: bool = True) -> LeverTable:
@@ -83,10 +90,11 @@ class LeverTable:
         values gathered by ``jurisdiction`` (one per actor), or the ``(J,)`` array
         when ``jurisdiction`` is None.
         """
+        scalar = self._scalars.get(name)
+        if scalar is not None:
+            return scalar
         column = self.values[name]
-        if name in self.uniform:
-            return float(column[0])
-        return column if jurisdiction is None else np.take(column, jurisdiction)
+        return column if jurisdiction is None else column.take(jurisdiction)
 
 
 def jurisdiction_overrides(params: ModelParams) -> dict[str, dict[int, float]]:

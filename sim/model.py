@@ -33,7 +33,7 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
-from sim.jurisdiction_frame import jurisdiction_table, record_jurisdictions
+from sim.jurisdiction_frame import jurisdiction_inputs, jurisdiction_table, jurisdiction_tables
 from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.mesa_space import network_space
@@ -215,6 +215,7 @@ class GovernanceModel(mesa.Model):
         resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
+        # (step, jurisdiction_inputs) per recorded step (sim.jurisdiction_frame)
         self._jurisdiction_rows: list[tuple[int, np.ndarray]] = []
         self._record_jurisdiction_rows()
 
@@ -289,7 +290,8 @@ class GovernanceModel(mesa.Model):
     def _record_jurisdiction_rows(self) -> None:
         every = self.params.metrics.jurisdictions_every
         if every and self.steps % every == 0:
-            self._jurisdiction_rows.append((self.steps, record_jurisdictions(self)))
+            # the inputs of the step's table; the tables are computed when read
+            self._jurisdiction_rows.append((self.steps, jurisdiction_inputs(self)))
 
     def jurisdiction_frame(self) -> pd.DataFrame:
         """Indicators per jurisdiction recorded so far: one row per step and jurisdiction.
@@ -299,7 +301,16 @@ class GovernanceModel(mesa.Model):
         pilot jurisdiction with its neighbours). Recorded at steps 0, k, 2k ... for
         ``k = metrics.jurisdictions_every`` (every step by default).
         """
-        return jurisdiction_table(self._jurisdiction_rows)
+        rows = self._jurisdiction_rows
+        if not rows:
+            return jurisdiction_table([])
+        gov = self.governments
+        tables = jurisdiction_tables(
+            np.stack([inputs for _, inputs in rows]), gov.n_jurisdictions, gov.n_domains
+        )
+        return jurisdiction_table(
+            [(step, table) for (step, _), table in zip(rows, tables, strict=True)]
+        )
 
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""

@@ -302,7 +302,7 @@ class Ledger:
         """Last step's payments on ``categories``, per government (length J + 1)."""
         return sum(
             (self.previous_by_category[_category_row(c)] for c in categories),
-            np.zeros_like(self.reserves),
+            np.zeros(self.reserves.shape),
         )
 
     def receive(self, amounts: np.ndarray) -> None:
@@ -355,6 +355,7 @@ def split_by_level(per_jurisdiction: np.ndarray, decentralization: float) -> np.
     >>> split_by_level(np.array([10.0, 20.0]), 0.25).tolist()
     [2.5, 5.0, 22.5]
     """
-    return np.concatenate(
-        [decentralization * per_jurisdiction, [(1.0 - decentralization) * per_jurisdiction.sum()]]
-    )
+    shares = np.empty(per_jurisdiction.size + 1)  # filled in place: no list, no concatenation
+    np.multiply(decentralization, per_jurisdiction, out=shares[:-1])
+    shares[-1] = (1.0 - decentralization) * per_jurisdiction.sum()
+    return shares

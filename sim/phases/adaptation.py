@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip, mean_by_jurisdiction
 from sim.economy import attention_target
 from sim.lever_table import as_column
 from sim.phases.compliance import violation_rates
@@ -197,7 +197,7 @@ def adapt(model: GovernanceModel) -> None:
             _multitask(model, pressure, (w_g, w_s, w_e))
 
     money = gov.money.sum(axis=1, keepdims=True)
-    shares = np.divide(gov.money, money, out=np.zeros_like(gov.money), where=money > 0)
+    shares = np.divide(gov.money, money, out=np.zeros(gov.money.shape), where=money > 0)
     push = as_column(w_s) * (gov.perceived_local - shares)
     env = model.domain_index.get("environment")
     if env is not None:
@@ -205,4 +205,4 @@ def adapt(model: GovernanceModel) -> None:
             model.citizens.jurisdiction, model.citizens.harm, gov.population
         )
         push[:, env] += w_e * harm
-    gov.domain_tilt[:] = np.clip(gov.domain_tilt + rate * push, -1.0, 1.0)
+    gov.domain_tilt[:] = clip(gov.domain_tilt + rate * push, -1.0, 1.0)

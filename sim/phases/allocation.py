@@ -183,5 +183,5 @@ def joint_committee(model: GovernanceModel) -> None:
 
 def _normalise_rows(weights: np.ndarray) -> np.ndarray:
     totals = weights.sum(axis=1, keepdims=True)
-    uniform = np.full_like(weights, 1.0 / weights.shape[1])
+    uniform = np.full(weights.shape, 1.0 / weights.shape[1])
     return np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), uniform)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip
 from sim.fiscal import (
     administration_costs,
     borrowing_limits,
@@ -152,7 +152,7 @@ def set_budgets(model: GovernanceModel) -> np.ndarray:
     room = ledger.reserves + borrowing_limits(params, gov.population) - committed
     # obligations the limit cannot accommodate are still paid; record by how much
     gov.budget_shortfall[:] = np.maximum(-room, 0.0)
-    budget = np.clip(service_targets(model), 0.0, np.maximum(room, 0.0))
+    budget = clip(service_targets(model), 0.0, np.maximum(room, 0.0))
     ceiling = reserve_ceilings(params, gov.population)
     refund = np.maximum(ledger.reserves - committed - budget - ceiling, 0.0)
     ledger.pay(refund, category="refunds")

@@ -194,7 +194,7 @@ def harm_citizens(model: GovernanceModel) -> None:
     n_j = rates.size
     others = (rates.sum() - rates) / (n_j - 1) if n_j > 1 else rates
     regional = comp.harm_spillover * ((1.0 - env) * rates + env * others)
-    np.add(direct_harm(model), np.take(regional, cit.jurisdiction), out=cit.harm)
+    np.add(direct_harm(model), regional.take(cit.jurisdiction), out=cit.harm)
 
 
 def direct_harm(model: GovernanceModel) -> np.ndarray:
@@ -205,7 +205,7 @@ def direct_harm(model: GovernanceModel) -> np.ndarray:
     comp = model.params.compliance
     # harm each enterprise does to its linked citizens, after a 0 for "no enterprise"
     direct = np.concatenate([[0.0], comp.harm_per_violation * model.enterprises.violating])
-    return np.take(direct, model.citizens.enterprise + 1)
+    return direct.take(model.citizens.enterprise + 1)
 
 
 def _random_peer(jurisdiction: np.ndarray, rng: np.random.Generator) -> np.ndarray:

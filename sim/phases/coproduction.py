@@ -217,7 +217,7 @@ def imitate(
         return _imitate_columns(social, cooperate, payoffs, highest, lowest, rng)
     model_of = social.random_neighbour(rng)
     # only a model playing the other strategy can change anything
-    x = np.flatnonzero(cooperate[model_of] != cooperate)
+    x = (cooperate[model_of] != cooperate).nonzero()[0]
     y = model_of[x]
     gain = payoffs[y] - payoffs[x]
     # only a better-off model can be copied: the coin is drawn for those alone
@@ -264,7 +264,7 @@ def coproduce(model: GovernanceModel) -> None:
     reward_money = model.lever_table.local("participation_reward")
     # a pilot pays its own citizens only: then the reward is one value per citizen
     reward = params.reward_scale * (
-        reward_money if isinstance(reward_money, float) else np.take(reward_money, cit.jurisdiction)
+        reward_money if isinstance(reward_money, float) else reward_money.take(cit.jurisdiction)
     )
     game = _game(model, reward)
     _payoffs(social, cit.cooperate, game, out=cit.payoff)
@@ -284,7 +284,7 @@ def coproduce(model: GovernanceModel) -> None:
         model.ledger.pay_shared(paid, model.params.decentralization)
         offered = reward_money > 0  # a pilot offers the reward in some jurisdictions only
         rewarded = cit.cooperate & (
-            offered if isinstance(offered, bool | np.bool_) else np.take(offered, cit.jurisdiction)
+            offered if isinstance(offered, bool | np.bool_) else offered.take(cit.jurisdiction)
         )
     _update_motivation(model, rewarded)
     cit.cooperate[:] = imitate(
@@ -388,11 +388,11 @@ def _payoffs(
     written into ``out``.
     """
     given = game.gamma * cooperate
-    pot = social.matrix @ given
+    pot = social.neighbour_sum(given)
     pot += given
     share = np.multiply(game.unit, pot, out=pot)
     cost = np.multiply(game.net_cost, cooperate, out=given)
-    np.add(social.matrix @ share, share, out=out)
+    np.add(social.neighbour_sum(share), share, out=out)
     out -= cost
     return out
 
@@ -406,7 +406,7 @@ def update_volunteers(model: GovernanceModel) -> None:
     # membership never changes during a run; who co-produces does
     membership = model.derived.membership
     if membership is None or membership[0] is not cit.social_org:
-        member = np.flatnonzero(cit.social_org >= 0)
+        member = (cit.social_org >= 0).nonzero()[0]
         org = cit.social_org[member]
         members = np.bincount(org, minlength=len(orgs))
         membership = (cit.social_org, member, org, members)

@@ -97,6 +97,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.aggregate import clip
 from sim.departments import pay_working_groups, route_cross_domain
 from sim.lever_table import as_column
 from sim.params import InformationParams
@@ -163,7 +164,7 @@ def initial_need_drift(
     # with no reversion the walk has no stationary spread: start at the bound's scale
     spread = min(spread, info.drift_bound)
     draw = spread * rng.standard_normal((n_jurisdictions, n_domains))
-    return np.clip(draw, -info.drift_bound, info.drift_bound)
+    return clip(draw, -info.drift_bound, info.drift_bound)
 
 
 def drift_needs(drift: np.ndarray, info: InformationParams, rng: np.random.Generator) -> None:
@@ -175,8 +176,8 @@ def drift_needs(drift: np.ndarray, info: InformationParams, rng: np.random.Gener
     size = info.local_shock_size * rng.standard_normal(n_j)
     drift *= 1.0 - info.drift_reversion
     drift += step
-    drift[np.flatnonzero(jumps), domain[jumps]] += size[jumps]
-    np.clip(drift, -info.drift_bound, info.drift_bound, out=drift)
+    drift[jumps.nonzero()[0], domain[jumps]] += size[jumps]
+    clip(drift, -info.drift_bound, info.drift_bound, out=drift)
 
 
 def platform_capability(

@@ -366,22 +366,22 @@ def score_citizens(model: GovernanceModel) -> None:
     standard = model.params.services.service_standard
     need, scratch, need_total, log_need = citizen_need_tables(model)
     factor = gov.demand_factor()
-    log_factor = np.zeros_like(factor)
-    if np.any(factor != 1.0):
-        need = need * np.take(factor, cit.jurisdiction, axis=0)
+    log_factor = np.zeros(factor.shape)
+    if (factor != 1.0).any():
+        need = need * factor.take(cit.jurisdiction, axis=0)
         need_total = row_sum(need)
         with np.errstate(divide="ignore"):
             log_factor = np.log(factor)
     log_ratio = np.log(np.maximum(gov.provision, _FLOOR * standard) / standard)
     # np.take gathers rows of a J x D table per citizen much faster than fancy
     # indexing ("clip" mode writes straight into the scratch array)
-    met = np.take(log_ratio - log_factor, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+    met = (log_ratio - log_factor).take(cit.jurisdiction, axis=0, out=scratch, mode="clip")
     np.subtract(met, log_need, out=met)
     np.minimum(met, 0.0, out=met)
     np.multiply(met, need, out=met)
     np.divide(row_sum(met), need_total, out=cit.coverage)
     np.exp(cit.coverage, out=cit.coverage)
-    weighted = np.take(log_ratio, cit.jurisdiction, axis=0, out=scratch, mode="clip")
+    weighted = log_ratio.take(cit.jurisdiction, axis=0, out=scratch, mode="clip")
     np.multiply(need, weighted, out=weighted)
     cit.service_utility[:] = row_sum(weighted)
 

@@ -79,6 +79,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.aggregate import clip
+
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
     from sim.params import TrustParams
@@ -143,7 +145,7 @@ def fairness(model: GovernanceModel) -> np.ndarray:
     mean = float(gov.population @ per_capita / gov.population.sum())
     if mean <= 0:
         return np.ones_like(per_capita)
-    return np.clip(1.0 - np.abs(per_capita - mean) / mean, 0.0, 1.0)
+    return clip(1.0 - np.abs(per_capita - mean) / mean, 0.0, 1.0)
 
 
 def value_for_money(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
@@ -158,7 +160,7 @@ def value_for_money(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     money = gov.money.sum(axis=1)
     output = gov.output.sum(axis=1)
     has = money > 0
-    return np.clip(output / np.where(has, money, 1.0), 0.0, 1.0), has
+    return clip(output / np.where(has, money, 1.0), 0.0, 1.0), has
 
 
 def observe_integrity(model: GovernanceModel) -> None:
@@ -173,14 +175,14 @@ def observe_integrity(model: GovernanceModel) -> None:
     transparency = model.lever_table.local("transparency", cit.jurisdiction)
     seen = model.rng.random(len(cit)) < transparency
     if not has.all():
-        seen &= np.take(has, cit.jurisdiction)
+        seen &= has.take(cit.jurisdiction)
     belief = cit.perceived_integrity
-    step = np.take(report, cit.jurisdiction)
+    step = report.take(cit.jurisdiction)
     step -= belief
     step *= p.observation_rate * seen
     step += p.belief_decay * (p.prior_integrity - belief)
     belief += step
-    np.clip(belief, 0.0, 1.0, out=belief)
+    clip(belief, 0.0, 1.0, out=belief)
 
 
 def update_trust(model: GovernanceModel) -> None:
@@ -190,15 +192,15 @@ def update_trust(model: GovernanceModel) -> None:
     # experienced quality q = clip(coverage - w_h h, 0, 1)
     quality = np.multiply(p.harm_weight, cit.harm)
     np.subtract(cit.coverage, quality, out=quality)
-    np.clip(quality, 0.0, 1.0, out=quality)
+    clip(quality, 0.0, 1.0, out=quality)
     # sat += a_s (clip(q + delta (q - e), 0, 1) - sat), then e += a_e (q - e)
     surprise = quality - cit.expectation
     target = quality + p.disconfirmation_weight * surprise
-    np.clip(target, 0.0, 1.0, out=target)
+    clip(target, 0.0, 1.0, out=target)
     target -= cit.satisfaction
     target *= p.satisfaction_rate
     cit.satisfaction += target
-    np.clip(cit.satisfaction, 0.0, 1.0, out=cit.satisfaction)
+    clip(cit.satisfaction, 0.0, 1.0, out=cit.satisfaction)
     surprise *= p.expectation_rate
     cit.expectation += surprise
 
@@ -217,15 +219,15 @@ def update_trust(model: GovernanceModel) -> None:
         target += p.weight_satisfaction * cit.satisfaction
         target += p.weight_integrity * cit.perceived_integrity
         target += p.weight_procedural * cit.procedural
-        target += np.take(p.weight_fairness * fairness(model), cit.jurisdiction)
+        target += (p.weight_fairness * fairness(model)).take(cit.jurisdiction)
         target /= weights
     else:
         target = cit.trust.copy()
-    np.clip(target, 0.0, 1.0, out=target)
+    clip(target, 0.0, 1.0, out=target)
     target -= cit.trust
     target *= p.trust_rate
     cit.trust += target
-    np.clip(cit.trust, 0.0, 1.0, out=cit.trust)
+    clip(cit.trust, 0.0, 1.0, out=cit.trust)
 
 
 def _update_procedural(model: GovernanceModel) -> None:
@@ -247,7 +249,7 @@ def _update_procedural(model: GovernanceModel) -> None:
     step *= p.procedural_rate
     step += p.procedural_recovery * (p.procedural_baseline - pj)
     pj += step
-    np.clip(pj, 0.0, 1.0, out=pj)
+    clip(pj, 0.0, 1.0, out=pj)
 
 
 def decide_tax_compliance(model: GovernanceModel) -> None:
@@ -257,7 +259,7 @@ def decide_tax_compliance(model: GovernanceModel) -> None:
     inspection = model.lever_table.local("inspection_probability")  # (J,) with a pilot
     audit = inspection * model.governments.enforcement_effort
     leeway = 1.0 - np.minimum(1.0, audit)  # 1 - power_j
-    hidden = np.take(p.max_tax_evasion * leeway, cit.jurisdiction)
+    hidden = (p.max_tax_evasion * leeway).take(cit.jurisdiction)
     hidden *= 1.0 - cit.trust
     np.subtract(1.0, hidden, out=cit.tax_compliance)
 

@@ -120,7 +120,7 @@ def unrest(model: GovernanceModel) -> None:
     grievance = cit.hardship * (1.0 - cit.trust)
     grievance -= np.multiply(cit.risk_aversion, probability, out=probability)
     active = free & (grievance > p.threshold)
-    candidates = np.flatnonzero(active)
+    candidates = active.nonzero()[0]
     caught = rng.random(candidates.size) < np.minimum(1.0, ratio[candidates])
     arrested = candidates[caught]
     if arrested.size:

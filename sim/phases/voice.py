@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, clip
 from sim.phases.coproduction import update_volunteers
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def voice(model: GovernanceModel) -> None:
     # beta ((1 - sat) - voice_cost) = beta (1 - voice_cost) - beta sat, in place
     propensity = np.multiply(-p.sensitivity, cit.satisfaction)
     propensity += p.sensitivity * (1.0 - voice_cost)
-    np.clip(propensity, 0.0, 1.0, out=propensity)
+    clip(propensity, 0.0, 1.0, out=propensity)
     draw = rng.random(n)
     # those who would have complained but for fear of coercion are silenced
     cit.silenced[:] = draw < propensity
@@ -142,10 +142,11 @@ def voice(model: GovernanceModel) -> None:
     cit.complained[:] = draw < propensity
     cit.silenced &= ~cit.complained
     record_complaint_causes(cit)
-    gov.complaint_rate[:] = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population)
-
-    complainers = np.flatnonzero(cit.complained)
     complaints = by_jurisdiction(cit.jurisdiction, cit.complained, n_j)
+    # = mean_by_jurisdiction(cit.jurisdiction, cit.complained, gov.population), from one count
+    np.divide(complaints, np.maximum(gov.population, 1.0), out=gov.complaint_rate)
+
+    complainers = cit.complained.nonzero()[0]
     chance = answer_probability(complaints, gov.population, p.response_capacity)
     answered = rng.random(complainers.size) < chance[cit.jurisdiction[complainers]]
     cit.answered[:] = False
@@ -163,11 +164,11 @@ def voice(model: GovernanceModel) -> None:
         return
     exit_chance = 1.0 - p.exit_threshold - cit.satisfaction
     exit_chance *= p.exit_sensitivity
-    np.clip(exit_chance, 0.0, 1.0, out=exit_chance)
+    clip(exit_chance, 0.0, 1.0, out=exit_chance)
     exit_chance *= 1.0 - cit.trust
     exit_chance[cit.complained] = 0.0
     # the coin is drawn only where exit is possible (in citizen order)
-    candidates = np.flatnonzero(exit_chance > 0)
+    candidates = (exit_chance > 0).nonzero()[0]
     cit.exited[:] = False
     cit.exited[candidates] = rng.random(candidates.size) < exit_chance[candidates]
     if candidates.size and cit.exited.any():

@@ -11,7 +11,15 @@ import pytest
 from scipy import sparse
 
 from sim import GovernanceModel, ModelParams
-from sim.aggregate import by_jurisdiction, gini, gini_of_sorted, mean_by_jurisdiction, row_sum
+from sim.aggregate import (
+    by_jurisdiction,
+    gini,
+    gini_of_sorted,
+    gini_of_sorted_rows,
+    mean_by_jurisdiction,
+    row_sum,
+)
+from sim.lever_table import LeverTable
 from sim.network import barabasi_albert_graph, build_social_graph, social_adjacency
 from sim.params import NetworkParams
 
@@ -106,6 +114,55 @@ def test_neighbour_mean_keeps_own_value_without_neighbours() -> None:
         assert np.array_equal(adjacency.neighbour_mean(values), expected)
 
 
+def test_neighbour_sum_is_the_scipy_product_bit_for_bit() -> None:
+    for adjacency in (
+        social_adjacency(build_social_graph(3000, NetworkParams(), np.random.default_rng(3)), 3000),
+        _adjacency_with_isolated(),
+    ):
+        n = adjacency.degree.size
+        rng = np.random.default_rng(7)
+        for values in (
+            rng.random(n) * rng.choice([1e-9, 1.0, 1e9], size=n),
+            (rng.random(n) < 0.3).astype(np.float64),
+            rng.random(2 * n)[::2],  # not contiguous: goes to scipy
+            rng.integers(0, 5, n),  # not float: goes to scipy
+        ):
+            fast = adjacency.neighbour_sum(values)
+            reference = adjacency.matrix @ values
+            assert fast.dtype == reference.dtype
+            assert fast.tobytes() == reference.tobytes()
+    with pytest.raises(ValueError):
+        adjacency.neighbour_sum(np.ones(n + 1))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 8, 9, 127, 128, 129, 2000, 20_001])
+def test_gini_of_sorted_is_the_row_version_bit_for_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for values in (rng.random(n), rng.lognormal(0.0, 2.0, n), np.zeros(n), np.ones(n)):
+        x = np.sort(values)
+        reference = float(gini_of_sorted_rows(x[None, :])[0])
+        for ranks in (None, np.arange(1.0, n + 1.0)):
+            fast = gini_of_sorted(x, ranks)
+            assert type(fast) is float
+            assert np.float64(fast).tobytes() == np.float64(reference).tobytes()
+
+
+def test_lever_table_local_reads_the_table() -> None:
+    params = ModelParams(jurisdictions=3, levers={"fine": {1: 9.0}})
+    table = LeverTable.build(params)
+    where = np.array([0, 1, 2, 1])
+    for name, column in table.values.items():
+        value = table.local(name, where)
+        if name in table.uniform:
+            assert type(value) is float and value == float(column[0])
+        else:
+            assert np.array_equal(value, column[where])
+            assert table.local(name) is column
+    assert table.local("fine", where).tolist() == [4.0, 9.0, 4.0, 9.0]
+    with pytest.raises(KeyError):
+        table.local("no_such_lever")
+
+
 @pytest.mark.parametrize("width", range(1, 13))
 def test_row_sum_is_numpy_sum_bit_for_bit(width: int) -> None:
     rng = np.random.default_rng(width)
@@ -159,3 +216,74 @@ def test_indicator_collector_falls_back_to_mesa_for_added_reporters() -> None:
     assert isinstance(model.datacollector, mesa.DataCollector)
     assert model.datacollector.model_vars["cooperators"] == [int(model.citizens.cooperate.sum())]
     assert len(model.datacollector.model_vars["mean_trust"]) == 2
+
+
+def test_satisfaction_gini_of_a_plain_sort_is_that_of_the_ranking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sim import indicator_kernels
+
+    frames = {}
+    for below in (0, 10**9):  # always re-sort last step's order / always sort afresh
+        monkeypatch.setattr(indicator_kernels, "_SORT_BELOW", below)
+        model = GovernanceModel(ModelParams(citizens=400, enterprises=10, social_orgs=4), rng=5)
+        model.run(8)
+        frames[below] = model.indicator_frame()["satisfaction_gini"].to_numpy()
+        ranking = indicator_kernels.satisfaction_ranking(model)
+        satisfaction = model.citizens.satisfaction
+        assert np.array_equal(ranking.ascending, np.sort(satisfaction))
+        assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
+    assert frames[0].tobytes() == frames[10**9].tobytes()
+
+
+def _jurisdiction_table_of_one_step(model: GovernanceModel) -> np.ndarray:
+    """The per-jurisdiction table as computed step by step before it was batched."""
+    from sim.jurisdiction_frame import JURISDICTION_INDICATORS, _citizen_sums
+    from sim.phases.compliance import violation_rates
+    from sim.phases.information import true_demand
+
+    cit, gov = model.citizens, model.governments
+    n_j = gov.n_jurisdictions
+    where, population = cit.jurisdiction, gov.population
+    sums = _citizen_sums(model, where, n_j)  # one BLAS product, or bincounts
+    sums /= np.maximum(population, 1.0)
+    money = gov.money
+    allocated = money.sum(axis=1, keepdims=True)
+    shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
+    spending = model.ledger.governance_cost
+    table = np.empty((n_j, len(JURISDICTION_INDICATORS)))
+    table[:, 0] = population
+    table[:, 1] = sums[0]
+    table[:, 2] = 1.0 - violation_rates(model)
+    table[:, 3:10] = sums[1:8].T
+    table[:, 10] = sums[8] - sums[7]
+    table[:, 11] = 1.0 - 0.5 * np.abs(shares - true_demand(model)).sum(axis=1)
+    table[:, 12] = gov.provision.sum(axis=1)
+    central = spending[gov.central] / max(float(population.sum()), 1.0)
+    table[:, 13] = spending[:n_j] / np.maximum(population, 1.0) + central
+    table[:, 14] = gov.enforcement_effort[:n_j]
+    table[:, 15] = gov.pollution
+    return table
+
+
+def test_jurisdiction_tables_computed_in_a_batch_are_those_of_each_step() -> None:
+    from sim.jurisdiction_frame import record_jurisdictions
+
+    params = ModelParams(
+        citizens=400,
+        jurisdictions=3,
+        enterprises=12,
+        social_orgs=4,
+        levers={"fine": {1: 9.0}},
+        mechanisms={"environment": True},
+    )
+    model = GovernanceModel(params, rng=11)
+    expected = [_jurisdiction_table_of_one_step(model)]
+    for _ in range(6):
+        model.step()
+        expected.append(_jurisdiction_table_of_one_step(model))
+        assert record_jurisdictions(model).tobytes() == expected[-1].tobytes()
+    frame = model.jurisdiction_frame()
+    recorded = frame.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
+    assert recorded.tobytes() == np.concatenate(expected).tobytes()
+    assert frame["step"].tolist() == [s for s in range(7) for _ in range(3)]
