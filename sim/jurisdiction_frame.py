@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.phases.compliance import violation_rates
+from sim.phases.information import true_demand_shares
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
@@ -132,8 +133,7 @@ def jurisdiction_tables(rows: np.ndarray, n_j: int, n_d: int) -> np.ndarray:
     spending, effort, pollution = parts[7], parts[8], parts[9]
     allocated = money.sum(axis=2, keepdims=True)
     shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
-    demand = need * factor  # true demand shares (sim.phases.information.true_demand)
-    truth = demand / demand.sum(axis=2, keepdims=True)
+    truth = true_demand_shares(need, factor)
     table = np.empty((n_rows, n_j, len(JURISDICTION_INDICATORS)))
     table[:, :, 0] = population
     table[:, :, 1] = sums[:, 0]
