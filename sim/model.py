@@ -33,7 +33,12 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
-from sim.jurisdiction_frame import jurisdiction_inputs, jurisdiction_table, jurisdiction_tables
+from sim.jurisdiction_frame import (
+    JURISDICTION_INDICATORS,
+    jurisdiction_inputs,
+    jurisdiction_table,
+    jurisdiction_tables,
+)
 from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.mesa_space import network_space
@@ -301,15 +306,26 @@ class GovernanceModel(mesa.Model):
         pilot jurisdiction with its neighbours). Recorded at steps 0, k, 2k ... for
         ``k = metrics.jurisdictions_every`` (every step by default).
         """
+        tables = self.jurisdiction_tables()
+        return jurisdiction_table(list(zip(self.jurisdiction_steps(), tables, strict=True)))
+
+    def jurisdiction_steps(self) -> list[int]:
+        """The steps recorded per jurisdiction so far, in order (rows of :meth:`jurisdiction_tables`)."""
+        return [step for step, _ in self._jurisdiction_rows]
+
+    def jurisdiction_tables(self) -> np.ndarray:
+        """Indicators per jurisdiction recorded so far as a ``T x J x K`` array.
+
+        One ``J x K`` table per recorded step (:meth:`jurisdiction_steps`), columns
+        in :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS` order: the numbers
+        of :meth:`jurisdiction_frame` without building the data frame.
+        """
+        gov = self.governments
         rows = self._jurisdiction_rows
         if not rows:
-            return jurisdiction_table([])
-        gov = self.governments
-        tables = jurisdiction_tables(
+            return np.empty((0, gov.n_jurisdictions, len(JURISDICTION_INDICATORS)))
+        return jurisdiction_tables(
             np.stack([inputs for _, inputs in rows]), gov.n_jurisdictions, gov.n_domains
-        )
-        return jurisdiction_table(
-            [(step, table) for (step, _), table in zip(rows, tables, strict=True)]
         )
 
     def mark_org_ties_changed(self) -> None:
