@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "JURISDICTION_INDICATORS",
+    "JurisdictionRecord",
     "jurisdiction_inputs",
     "jurisdiction_table",
     "jurisdiction_tables",
@@ -148,6 +149,54 @@ def jurisdiction_tables(rows: np.ndarray, n_j: int, n_d: int) -> np.ndarray:
     table[:, :, 14] = effort
     table[:, :, 15] = pollution
     return table
+
+
+class JurisdictionRecord:
+    """The per-jurisdiction tables of the recorded steps, computed once each.
+
+    :meth:`add` keeps a step's :func:`jurisdiction_inputs`; :meth:`tables`
+    computes the tables of the steps added since the last call in one batch
+    (:func:`jurisdiction_tables`), appends them to the table kept so far and drops
+    their inputs. A read therefore costs the steps not yet computed, and between
+    reads the memory held is the table (its capacity doubles as it grows, so at
+    most twice its size) plus the inputs of the steps not yet computed. A table is
+    the same bit for bit whichever batch computed it.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, np.ndarray]] = []
+        self._steps: list[int] = []
+        self._table: np.ndarray | None = None
+        self._count = 0
+
+    def add(self, step: int, inputs: np.ndarray) -> None:
+        """Keep one step's :func:`jurisdiction_inputs` until the tables are read."""
+        self._pending.append((step, inputs))
+
+    @property
+    def steps(self) -> list[int]:
+        """The recorded steps, in order (computed or not)."""
+        return self._steps + [step for step, _ in self._pending]
+
+    def tables(self, n_j: int, n_d: int) -> np.ndarray:
+        """The ``T x J x K`` tables of every recorded step (a read-only view)."""
+        if self._pending:
+            new = jurisdiction_tables(np.stack([inputs for _, inputs in self._pending]), n_j, n_d)
+            end = self._count + new.shape[0]
+            if self._table is None or end > self._table.shape[0]:
+                grown = np.empty((max(end, 2 * self._count), *new.shape[1:]))
+                if self._table is not None:
+                    grown[: self._count] = self._table[: self._count]
+                self._table = grown
+            self._table[self._count : end] = new
+            self._count = end
+            self._steps.extend(step for step, _ in self._pending)
+            self._pending = []
+        if self._table is None:
+            return np.empty((0, n_j, len(JURISDICTION_INDICATORS)))
+        view = self._table[: self._count]
+        view.flags.writeable = False
+        return view
 
 
 def _citizen_sums(model: GovernanceModel, where: np.ndarray, n_j: int) -> np.ndarray:

@@ -287,3 +287,64 @@ def test_jurisdiction_tables_computed_in_a_batch_are_those_of_each_step() -> Non
     recorded = frame.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
     assert recorded.tobytes() == np.concatenate(expected).tobytes()
     assert frame["step"].tolist() == [s for s in range(7) for _ in range(3)]
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_jurisdiction_tables_read_mid_run_are_those_read_at_the_end_and_of_each_step(
+    monkeypatch: pytest.MonkeyPatch, dense: bool
+) -> None:
+    """Tables kept between reads (levers changed by events, every 2nd step recorded)
+    equal those read only at the end and those computed step by step, on both sides
+    of ``_DENSE_LIMIT`` (membership matrix product or bincounts)."""
+    from sim import jurisdiction_frame
+    from sim.jurisdiction_frame import record_jurisdictions
+
+    citizens, n_j = 400, 3
+    # the limit sits exactly at this population's membership matrix, or just below it
+    monkeypatch.setattr(
+        jurisdiction_frame, "_DENSE_LIMIT", citizens * n_j if dense else citizens * n_j - 1
+    )
+    params = ModelParams(
+        citizens=citizens,
+        jurisdictions=n_j,
+        enterprises=12,
+        social_orgs=4,
+        levers={"fine": {1: 9.0}},
+        mechanisms={"environment": True},
+        metrics={"jurisdictions_every": 2},
+    )
+    events = [
+        {"step": 3, "set": {"levers.fine": {0: 12.0}}},
+        {"step": 5, "set": {"levers.voice_cost": {2: 0.5}}},
+        {"step": 6, "set": {"levers.fine": 2.0}},
+    ]
+    read_often = GovernanceModel(params, rng=11, events=events)
+    read_once = GovernanceModel(params, rng=11, events=events)
+    assert (read_often.derived.jurisdiction_members[1] is None) is not dense
+    expected = [_jurisdiction_table_of_one_step(read_often)]
+    middle = None
+    for step in range(1, 10):
+        read_often.step()
+        read_once.step()
+        if step % 2 == 0:
+            expected.append(_jurisdiction_table_of_one_step(read_often))
+            assert record_jurisdictions(read_often).tobytes() == expected[-1].tobytes()
+        if step in (1, 4, 5):
+            middle = read_often.jurisdiction_frame()
+            tables = read_often.jurisdiction_tables()
+            assert tables.shape == (
+                len(expected),
+                n_j,
+                len(jurisdiction_frame.JURISDICTION_INDICATORS),
+            )
+            assert not tables.flags.writeable
+            assert tables.tobytes() == np.stack(expected).tobytes()
+    assert read_often.lever_table.values["fine"].tolist() == [2.0] * n_j  # the events ran
+    often, once = read_often.jurisdiction_frame(), read_once.jurisdiction_frame()
+    assert often.equals(once)
+    assert read_often.jurisdiction_tables().tobytes() == read_once.jurisdiction_tables().tobytes()
+    recorded = often.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
+    assert recorded.tobytes() == np.concatenate(expected).tobytes()
+    assert often["step"].tolist() == [s for s in range(0, 10, 2) for _ in range(n_j)]
+    assert middle is not None and middle.equals(often.iloc[: len(middle)])
+    assert read_often.jurisdiction_steps() == [0, 2, 4, 6, 8]
