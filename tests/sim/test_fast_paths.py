@@ -348,3 +348,30 @@ def test_jurisdiction_tables_read_mid_run_are_those_read_at_the_end_and_of_each_
     assert often["step"].tolist() == [s for s in range(0, 10, 2) for _ in range(n_j)]
     assert middle is not None and middle.equals(often.iloc[: len(middle)])
     assert read_often.jurisdiction_steps() == [0, 2, 4, 6, 8]
+
+
+@pytest.mark.parametrize("below", [0, 10**9])
+def test_satisfaction_gini_keeps_no_ranking_whose_order_disagrees_with_its_values(
+    monkeypatch: pytest.MonkeyPatch, below: int
+) -> None:
+    """Whichever path computes the Gini, a stored ranking's order is that of its values,
+    and the Gini carried between refreshes is the one of the last refresh."""
+    from sim import indicator_kernels
+
+    monkeypatch.setattr(indicator_kernels, "_SORT_BELOW", below)
+    params = ModelParams(
+        citizens=400, enterprises=10, social_orgs=4, metrics={"inequality_every": 2}
+    )
+    model = GovernanceModel(params, rng=5)
+    for _ in range(6):
+        model.step()
+        value = indicator_kernels.satisfaction_gini(model)
+        satisfaction = model.citizens.satisfaction
+        if model.steps % 2 == 0:
+            assert value == gini_of_sorted(np.sort(satisfaction))
+        assert model.derived.satisfaction_gini == value
+        ranking = model.derived.satisfaction_ranking
+        assert (ranking is None) == (below > 0)  # the small path stores no ranking
+        if ranking is not None and model.steps % 2 == 0:  # as of the last refresh
+            assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
+            assert ranking.gini == value
