@@ -97,9 +97,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import clip
 from sim.departments import pay_working_groups, route_cross_domain
 from sim.lever_table import as_column
+from sim.numeric import clip
 from sim.params import InformationParams
 
 if TYPE_CHECKING:

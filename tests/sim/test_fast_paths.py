@@ -375,3 +375,56 @@ def test_satisfaction_gini_keeps_no_ranking_whose_order_disagrees_with_its_value
         if ranking is not None and model.steps % 2 == 0:  # as of the last refresh
             assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
             assert ranking.gini == value
+
+
+def test_clip_is_numpy_clip_and_falls_back_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim import numeric
+
+    rng = np.random.default_rng(2)
+    values = rng.normal(0.0, 2.0, 5000)
+    values[::97] = np.nan
+    assert numeric.clip(values, -1.0, 1.0).tobytes() == np.clip(values, -1.0, 1.0).tobytes()
+    into, reference = values.copy(), values.copy()
+    numeric.clip(into, -0.5, 0.25, out=into)
+    np.clip(reference, -0.5, 0.25, out=reference)
+    assert into.tobytes() == reference.tobytes()
+    assert numeric._ufunc_clip() is not None  # this numpy has the ufunc: the fast path is tested
+    monkeypatch.delattr(np._core.umath, "clip")
+    assert numeric._ufunc_clip() is None  # without it the module takes np.clip
+
+
+def test_model_without_the_private_kernels_gives_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """np.clip instead of the clip ufunc, ``matrix @ values`` instead of csr_matvec."""
+    import importlib
+
+    from sim import network
+
+    def run() -> tuple[bytes, bytes]:
+        params = ModelParams(citizens=600, jurisdictions=3, enterprises=12, social_orgs=4)
+        model = GovernanceModel(params, rng=13)
+        model.run(12)
+        frame = model.indicator_frame().to_numpy(dtype=np.float64)
+        return frame.tobytes(), model.jurisdiction_tables().tobytes()
+
+    fast = run()
+    assert network._CSR_MATVEC is not None
+    monkeypatch.setattr(network, "_CSR_MATVEC", None)
+    for name in (
+        "sim.aggregate",
+        "sim.phases.adaptation",
+        "sim.phases.budget",
+        "sim.phases.information",
+        "sim.phases.trust",
+        "sim.phases.voice",
+    ):
+        module = importlib.import_module(name)
+        assert module.clip is not np.clip
+        monkeypatch.setattr(module, "clip", np.clip)
+    adjacency = social_adjacency(
+        build_social_graph(500, NetworkParams(), np.random.default_rng(1)), 500
+    )
+    values = np.random.default_rng(2).random(500)
+    assert adjacency.neighbour_sum(values).tobytes() == (adjacency.matrix @ values).tobytes()
+    assert run() == fast
