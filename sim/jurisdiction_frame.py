@@ -2,9 +2,17 @@
 
 A pilot reform in one jurisdiction is read by comparing that jurisdiction with its
 neighbours, so every indicator with a per-jurisdiction meaning is also recorded
-per jurisdiction. Each step :func:`record_jurisdictions` computes a ``J x K``
-table with one weighted ``bincount`` per citizen or enterprise quantity (no loop
-over actors) and :func:`jurisdiction_table` stacks the steps into a frame.
+per jurisdiction. Each recorded step the model keeps :func:`jurisdiction_inputs`:
+the sums of the citizen arrays per jurisdiction (one product with the ``J x N``
+membership matrix, or one weighted ``bincount`` per array beyond
+``_DENSE_LIMIT``; no loop over actors) and copies of the small arrays the other
+columns read. When the tables are read (``model.jurisdiction_tables()``,
+``model.jurisdiction_frame()``), :class:`JurisdictionRecord` turns the inputs of
+the steps not yet computed into their ``J x K`` tables in one batch
+(:func:`jurisdiction_tables`), keeps them and drops those inputs;
+:func:`jurisdiction_table` stacks the steps into a frame.
+:func:`record_jurisdictions` is the table of the current step alone (a batch of
+one, the same numbers).
 
 The formulas are those of the national indicators restricted to the citizens
 (enterprises) of jurisdiction ``j``; the national value is the population-weighted
