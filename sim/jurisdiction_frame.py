@@ -10,7 +10,8 @@ columns read. When the tables are read (``model.jurisdiction_tables()``,
 ``model.jurisdiction_frame()``), :class:`JurisdictionRecord` turns the inputs of
 the steps not yet computed into their ``J x K`` tables in one batch
 (:func:`jurisdiction_tables`), keeps them and drops those inputs;
-:func:`jurisdiction_table` stacks the steps into a frame.
+:func:`tables_frame` (:func:`jurisdiction_table` for ``(step, table)`` pairs)
+stacks the steps into a frame.
 :func:`record_jurisdictions` is the table of the current step alone (a batch of
 one, the same numbers).
 
@@ -46,6 +47,7 @@ __all__ = [
     "jurisdiction_table",
     "jurisdiction_tables",
     "record_jurisdictions",
+    "tables_frame",
 ]
 
 JURISDICTION_INDICATORS: dict[str, str] = {
@@ -246,13 +248,22 @@ def jurisdiction_table(rows: list[tuple[int, np.ndarray]]) -> pd.DataFrame:
     Columns ``step``, ``jurisdiction`` and one per indicator of
     :data:`JURISDICTION_INDICATORS`; one row per step and jurisdiction.
     """
-    names = list(JURISDICTION_INDICATORS)
     if not rows:
+        return tables_frame([], np.empty((0, 0, len(JURISDICTION_INDICATORS))))
+    return tables_frame([step for step, _ in rows], np.stack([table for _, table in rows]))
+
+
+def tables_frame(steps: list[int], tables: np.ndarray) -> pd.DataFrame:
+    """The long frame of :func:`jurisdiction_table` from the steps and their ``T x J x K`` tables.
+
+    The frame holds its own copy of the numbers.
+    """
+    names = list(JURISDICTION_INDICATORS)
+    if not steps:
         return pd.DataFrame(columns=["step", "jurisdiction", *names])
-    n_j = rows[0][1].shape[0]
-    data = np.concatenate([table for _, table in rows])
-    frame = pd.DataFrame(data, columns=names)
-    frame.insert(0, "jurisdiction", np.tile(np.arange(n_j), len(rows)))
-    frame.insert(0, "step", np.repeat(np.array([step for step, _ in rows], dtype=np.int64), n_j))
+    n_rows, n_j, _ = tables.shape
+    frame = pd.DataFrame(tables.reshape(n_rows * n_j, len(names)).copy(), columns=names)
+    frame.insert(0, "jurisdiction", np.tile(np.arange(n_j), n_rows))
+    frame.insert(0, "step", np.repeat(np.array(steps, dtype=np.int64), n_j))
     frame["population"] = frame["population"].astype(np.int64)
     return frame

@@ -33,7 +33,7 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
-from sim.jurisdiction_frame import JurisdictionRecord, jurisdiction_inputs, jurisdiction_table
+from sim.jurisdiction_frame import JurisdictionRecord, jurisdiction_inputs, tables_frame
 from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.mesa_space import network_space
@@ -302,7 +302,7 @@ class GovernanceModel(mesa.Model):
         ``k = metrics.jurisdictions_every`` (every step by default).
         """
         tables = self.jurisdiction_tables()
-        return jurisdiction_table(list(zip(self.jurisdiction_steps(), tables, strict=True)))
+        return tables_frame(self.jurisdiction_steps(), tables)
 
     def jurisdiction_steps(self) -> list[int]:
         """The steps recorded per jurisdiction so far, in order (rows of :meth:`jurisdiction_tables`)."""

@@ -348,6 +348,9 @@ def test_jurisdiction_tables_read_mid_run_are_those_read_at_the_end_and_of_each_
     assert often["step"].tolist() == [s for s in range(0, 10, 2) for _ in range(n_j)]
     assert middle is not None and middle.equals(often.iloc[: len(middle)])
     assert read_often.jurisdiction_steps() == [0, 2, 4, 6, 8]
+    kept = read_often.jurisdiction_tables().copy()
+    often.loc[:, "mean_trust"] = -1.0  # a frame holds its own numbers, not the kept tables
+    assert read_often.jurisdiction_tables().tobytes() == kept.tobytes()
 
 
 @pytest.mark.parametrize("below", [0, 10**9])
