@@ -144,19 +144,10 @@ def _jurisdiction_tables(model) -> None:
     """Compute the per-jurisdiction tables of the recorded steps (what reading the frame does).
 
     The model records each step's inputs and computes the tables in one batch
-    when ``model.jurisdiction_frame()`` is read; this is that computation,
-    without building the data frame.
+    when they are read; :meth:`GovernanceModel.jurisdiction_tables` is that
+    computation, without building the data frame.
     """
-    import numpy as np
-
-    from sim.jurisdiction_frame import jurisdiction_tables
-
-    rows = model._jurisdiction_rows
-    if rows:
-        gov = model.governments
-        jurisdiction_tables(
-            np.stack([inputs for _, inputs in rows]), gov.n_jurisdictions, gov.n_domains
-        )
+    model.jurisdiction_tables()
 
 
 def spmv_ms(model, repeats: int) -> tuple[float, float]:

@@ -78,6 +78,9 @@ class DerivedStructure:
     satisfaction_ranking
         Citizens in order of satisfaction as of the last computation, and its Gini
         (:func:`sim.indicator_kernels.satisfaction_ranking`).
+    satisfaction_gini
+        The satisfaction Gini as of its last computation, carried forward between
+        refreshes (:func:`sim.indicator_kernels.satisfaction_gini`).
     jurisdiction_members
         ``(jurisdiction array, J x N membership matrix or None, K x N scratch)``
         (:mod:`sim.jurisdiction_frame`); rebuilt when the jurisdictions are replaced.
@@ -95,6 +98,7 @@ class DerivedStructure:
     network_metrics: tuple[tuple[np.ndarray, np.ndarray], dict[str, float]] | None = None
     indicator_inputs: tuple[tuple[int, ...], InputLayout] | None = None
     satisfaction_ranking: SatisfactionRanking | None = None
+    satisfaction_gini: float | None = None
     jurisdiction_members: tuple[np.ndarray, np.ndarray | None, np.ndarray] | None = None
     flag_counts: dict[str, FlagCounts] = field(default_factory=dict)
 

@@ -46,12 +46,9 @@ class SatisfactionRanking:
     Attributes
     ----------
     order
-        Citizen rows in ascending order of satisfaction (below ``_SORT_BELOW``
-        citizens :func:`satisfaction_gini` leaves the last one as it was: a
-        permutation to re-sort from, not necessarily the order of ``ascending``).
+        Citizen rows in ascending order of satisfaction.
     ascending
-        Their satisfaction in ascending order, ``satisfaction[order]`` when
-        :func:`satisfaction_ranking` computed it.
+        Their satisfaction, ``satisfaction[order]`` when computed.
     ranks
         ``1.0 .. n``, the Gini coefficient's rank weights (kept, not rebuilt).
     gini
@@ -98,31 +95,29 @@ def satisfaction_gini(model: GovernanceModel) -> float:
     Sorting the citizens is the one indicator cost that grows faster than their
     number, so it is refreshed on steps that are multiples of
     ``metrics.inequality_every`` (and at the first computation) and carried
-    forward in between, as the organisational network metrics are.
+    forward in between, as the organisational network metrics are. Below
+    ``_SORT_BELOW`` citizens the values are sorted afresh and only the Gini is kept
+    (``model.derived.satisfaction_gini``); from there on the ranking is re-sorted
+    from last step's order (:func:`satisfaction_ranking`).
     """
-    last = model.derived.satisfaction_ranking
+    derived = model.derived
     every = model.params.metrics.inequality_every
-    if last is not None and last.gini is not None and model.steps % every != 0:
-        return last.gini
+    if derived.satisfaction_gini is not None and model.steps % every != 0:
+        return derived.satisfaction_gini
     satisfaction = model.citizens.satisfaction
-    n = satisfaction.size
-    if n < _SORT_BELOW:
+    if satisfaction.size < _SORT_BELOW:
         # a few thousand values: one plain sort costs less than re-sorting from last
         # step's order (gathers, the unchanged check, a stable argsort); the sorted
-        # values, and so the Gini, are the same whichever sort produced them. The
-        # order is left as it was: a permutation that satisfaction_ranking re-sorts from
-        keep = last is not None and last.order.size == n
-        ranking = SatisfactionRanking(
-            last.order if keep else np.arange(n),
-            np.sort(satisfaction),
-            last.ranks if keep else np.arange(1.0, n + 1.0),
-        )
-        model.derived.satisfaction_ranking = ranking
+        # values, and so the Gini, are the same whichever sort produced them. Only
+        # the Gini is kept: no ranking is stored whose order is not that of its values
+        gini = gini_of_sorted(np.sort(satisfaction))
     else:
         ranking = satisfaction_ranking(model)
-    if ranking.gini is None:
-        ranking.gini = gini_of_sorted(ranking.ascending, ranks=ranking.ranks)
-    return ranking.gini
+        if ranking.gini is None:
+            ranking.gini = gini_of_sorted(ranking.ascending, ranks=ranking.ranks)
+        gini = ranking.gini
+    derived.satisfaction_gini = gini
+    return gini
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,18 @@
 
 A pilot reform in one jurisdiction is read by comparing that jurisdiction with its
 neighbours, so every indicator with a per-jurisdiction meaning is also recorded
-per jurisdiction. Each step :func:`record_jurisdictions` computes a ``J x K``
-table with one weighted ``bincount`` per citizen or enterprise quantity (no loop
-over actors) and :func:`jurisdiction_table` stacks the steps into a frame.
+per jurisdiction. Each recorded step the model keeps :func:`jurisdiction_inputs`:
+the sums of the citizen arrays per jurisdiction (one product with the ``J x N``
+membership matrix, or one weighted ``bincount`` per array beyond
+``_DENSE_LIMIT``; no loop over actors) and copies of the small arrays the other
+columns read. When the tables are read (``model.jurisdiction_tables()``,
+``model.jurisdiction_frame()``), :class:`JurisdictionRecord` turns the inputs of
+the steps not yet computed into their ``J x K`` tables in one batch
+(:func:`jurisdiction_tables`), keeps them and drops those inputs;
+:func:`tables_frame` (:func:`jurisdiction_table` for ``(step, table)`` pairs)
+stacks the steps into a frame.
+:func:`record_jurisdictions` is the table of the current step alone (a batch of
+one, the same numbers).
 
 The formulas are those of the national indicators restricted to the citizens
 (enterprises) of jurisdiction ``j``; the national value is the population-weighted
@@ -26,16 +35,19 @@ import numpy as np
 import pandas as pd
 
 from sim.phases.compliance import violation_rates
+from sim.phases.information import true_demand_shares
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel
 
 __all__ = [
     "JURISDICTION_INDICATORS",
+    "JurisdictionRecord",
     "jurisdiction_inputs",
     "jurisdiction_table",
     "jurisdiction_tables",
     "record_jurisdictions",
+    "tables_frame",
 ]
 
 JURISDICTION_INDICATORS: dict[str, str] = {
@@ -132,8 +144,7 @@ def jurisdiction_tables(rows: np.ndarray, n_j: int, n_d: int) -> np.ndarray:
     spending, effort, pollution = parts[7], parts[8], parts[9]
     allocated = money.sum(axis=2, keepdims=True)
     shares = np.divide(money, allocated, out=np.zeros_like(money), where=allocated > 0)
-    demand = need * factor  # true demand shares (sim.phases.information.true_demand)
-    truth = demand / demand.sum(axis=2, keepdims=True)
+    truth = true_demand_shares(need, factor)
     table = np.empty((n_rows, n_j, len(JURISDICTION_INDICATORS)))
     table[:, :, 0] = population
     table[:, :, 1] = sums[:, 0]
@@ -148,6 +159,54 @@ def jurisdiction_tables(rows: np.ndarray, n_j: int, n_d: int) -> np.ndarray:
     table[:, :, 14] = effort
     table[:, :, 15] = pollution
     return table
+
+
+class JurisdictionRecord:
+    """The per-jurisdiction tables of the recorded steps, computed once each.
+
+    :meth:`add` keeps a step's :func:`jurisdiction_inputs`; :meth:`tables`
+    computes the tables of the steps added since the last call in one batch
+    (:func:`jurisdiction_tables`), appends them to the table kept so far and drops
+    their inputs. A read therefore costs the steps not yet computed, and between
+    reads the memory held is the table (its capacity doubles as it grows, so at
+    most twice its size) plus the inputs of the steps not yet computed. A table is
+    the same bit for bit whichever batch computed it.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, np.ndarray]] = []
+        self._steps: list[int] = []
+        self._table: np.ndarray | None = None
+        self._count = 0
+
+    def add(self, step: int, inputs: np.ndarray) -> None:
+        """Keep one step's :func:`jurisdiction_inputs` until the tables are read."""
+        self._pending.append((step, inputs))
+
+    @property
+    def steps(self) -> list[int]:
+        """The recorded steps, in order (computed or not)."""
+        return self._steps + [step for step, _ in self._pending]
+
+    def tables(self, n_j: int, n_d: int) -> np.ndarray:
+        """The ``T x J x K`` tables of every recorded step (a read-only view)."""
+        if self._pending:
+            new = jurisdiction_tables(np.stack([inputs for _, inputs in self._pending]), n_j, n_d)
+            end = self._count + new.shape[0]
+            if self._table is None or end > self._table.shape[0]:
+                grown = np.empty((max(end, 2 * self._count), *new.shape[1:]))
+                if self._table is not None:
+                    grown[: self._count] = self._table[: self._count]
+                self._table = grown
+            self._table[self._count : end] = new
+            self._count = end
+            self._steps.extend(step for step, _ in self._pending)
+            self._pending = []
+        if self._table is None:
+            return np.empty((0, n_j, len(JURISDICTION_INDICATORS)))
+        view = self._table[: self._count]
+        view.flags.writeable = False
+        return view
 
 
 def _citizen_sums(model: GovernanceModel, where: np.ndarray, n_j: int) -> np.ndarray:
@@ -189,13 +248,22 @@ def jurisdiction_table(rows: list[tuple[int, np.ndarray]]) -> pd.DataFrame:
     Columns ``step``, ``jurisdiction`` and one per indicator of
     :data:`JURISDICTION_INDICATORS`; one row per step and jurisdiction.
     """
-    names = list(JURISDICTION_INDICATORS)
     if not rows:
+        return tables_frame([], np.empty((0, 0, len(JURISDICTION_INDICATORS))))
+    return tables_frame([step for step, _ in rows], np.stack([table for _, table in rows]))
+
+
+def tables_frame(steps: list[int], tables: np.ndarray) -> pd.DataFrame:
+    """The long frame of :func:`jurisdiction_table` from the steps and their ``T x J x K`` tables.
+
+    The frame holds its own copy of the numbers.
+    """
+    names = list(JURISDICTION_INDICATORS)
+    if not steps:
         return pd.DataFrame(columns=["step", "jurisdiction", *names])
-    n_j = rows[0][1].shape[0]
-    data = np.concatenate([table for _, table in rows])
-    frame = pd.DataFrame(data, columns=names)
-    frame.insert(0, "jurisdiction", np.tile(np.arange(n_j), len(rows)))
-    frame.insert(0, "step", np.repeat(np.array([step for step, _ in rows], dtype=np.int64), n_j))
+    n_rows, n_j, _ = tables.shape
+    frame = pd.DataFrame(tables.reshape(n_rows * n_j, len(names)).copy(), columns=names)
+    frame.insert(0, "jurisdiction", np.tile(np.arange(n_j), n_rows))
+    frame.insert(0, "step", np.repeat(np.array(steps, dtype=np.int64), n_j))
     frame["population"] = frame["population"].astype(np.int64)
     return frame

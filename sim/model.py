@@ -33,7 +33,7 @@ from sim.initialisation import (
     initial_governments,
     initial_social_orgs,
 )
-from sim.jurisdiction_frame import jurisdiction_inputs, jurisdiction_table, jurisdiction_tables
+from sim.jurisdiction_frame import JurisdictionRecord, jurisdiction_inputs, tables_frame
 from sim.lever_table import LeverTable
 from sim.levers import Levers
 from sim.mesa_space import network_space
@@ -215,8 +215,8 @@ class GovernanceModel(mesa.Model):
         resolve_snapshots(self, [self.indicator_snapshot])
         self.datacollector = IndicatorCollector()
         self.datacollector.collect(self)
-        # (step, jurisdiction_inputs) per recorded step (sim.jurisdiction_frame)
-        self._jurisdiction_rows: list[tuple[int, np.ndarray]] = []
+        # the recorded steps' inputs and the tables computed from them (sim.jurisdiction_frame)
+        self._jurisdictions = JurisdictionRecord()
         self._record_jurisdiction_rows()
 
     def _create_agents(self) -> None:
@@ -291,7 +291,7 @@ class GovernanceModel(mesa.Model):
         every = self.params.metrics.jurisdictions_every
         if every and self.steps % every == 0:
             # the inputs of the step's table; the tables are computed when read
-            self._jurisdiction_rows.append((self.steps, jurisdiction_inputs(self)))
+            self._jurisdictions.add(self.steps, jurisdiction_inputs(self))
 
     def jurisdiction_frame(self) -> pd.DataFrame:
         """Indicators per jurisdiction recorded so far: one row per step and jurisdiction.
@@ -301,16 +301,25 @@ class GovernanceModel(mesa.Model):
         pilot jurisdiction with its neighbours). Recorded at steps 0, k, 2k ... for
         ``k = metrics.jurisdictions_every`` (every step by default).
         """
-        rows = self._jurisdiction_rows
-        if not rows:
-            return jurisdiction_table([])
+        tables = self.jurisdiction_tables()
+        return tables_frame(self.jurisdiction_steps(), tables)
+
+    def jurisdiction_steps(self) -> list[int]:
+        """The steps recorded per jurisdiction so far, in order (rows of :meth:`jurisdiction_tables`)."""
+        return self._jurisdictions.steps
+
+    def jurisdiction_tables(self) -> np.ndarray:
+        """Indicators per jurisdiction recorded so far as a ``T x J x K`` array (read-only).
+
+        One ``J x K`` table per recorded step (:meth:`jurisdiction_steps`), columns
+        in :data:`sim.jurisdiction_frame.JURISDICTION_INDICATORS` order: the numbers
+        of :meth:`jurisdiction_frame` without building the data frame. The tables
+        of the steps recorded since the last read are computed (in one batch) and
+        kept, and their inputs dropped, so a read costs only the new steps
+        (:class:`sim.jurisdiction_frame.JurisdictionRecord`).
+        """
         gov = self.governments
-        tables = jurisdiction_tables(
-            np.stack([inputs for _, inputs in rows]), gov.n_jurisdictions, gov.n_domains
-        )
-        return jurisdiction_table(
-            [(step, table) for (step, _), table in zip(rows, tables, strict=True)]
-        )
+        return self._jurisdictions.tables(gov.n_jurisdictions, gov.n_domains)
 
     def mark_org_ties_changed(self) -> None:
         """Note that organisational ties changed, so the graph needs a sync."""

@@ -12,12 +12,12 @@ carries ``kind`` and ``index`` (its row in the population arrays), and every edg
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 from scipy import sparse
-from scipy.sparse import _sparsetools
 
 from sim.params import NetworkParams
 
@@ -32,6 +32,23 @@ __all__ = [
     "build_social_graph",
     "social_adjacency",
 ]
+
+
+def _csr_matvec_kernel() -> Callable[..., None] | None:
+    """scipy's CSR product kernel (``scipy.sparse._sparsetools.csr_matvec``), if present.
+
+    A private scipy name: where a scipy release lacks it, None, and
+    :meth:`SocialAdjacency.neighbour_sum` takes the public ``matrix @ values``
+    (the same numbers; ``tests/sim/test_fast_paths.py`` checks both).
+    """
+    try:
+        from scipy.sparse import _sparsetools
+    except ImportError:  # pragma: no cover - depends on the scipy release
+        return None
+    return getattr(_sparsetools, "csr_matvec", None)
+
+
+_CSR_MATVEC = _csr_matvec_kernel()
 
 # Organisational tie kinds that evolve (phase 12), by code in OrgTies.kind.
 ORG_TIE_KINDS: tuple[str, ...] = ("regulation", "partnership", "cooperation")
@@ -178,11 +195,13 @@ class SocialAdjacency:
         kernel scipy's product calls (``csr_matvec``, into zeros) without its
         Python dispatch, which costs about as much as the product itself at a few
         thousand citizens; the same numbers bit for bit
-        (``tests/sim/test_fast_paths.py``).
+        (``tests/sim/test_fast_paths.py``). Without that private kernel, the product.
         """
         matrix = self.matrix
+        kernel = _CSR_MATVEC
         if (
-            values.dtype != np.float64
+            kernel is None
+            or values.dtype != np.float64
             or values.ndim != 1
             or not values.flags.c_contiguous
             or matrix.dtype != np.float64
@@ -192,9 +211,7 @@ class SocialAdjacency:
         if values.size != n_cols:
             return matrix @ values  # scipy's own message
         total = np.zeros(n_rows)
-        _sparsetools.csr_matvec(
-            n_rows, n_cols, matrix.indptr, matrix.indices, matrix.data, values, total
-        )
+        kernel(n_rows, n_cols, matrix.indptr, matrix.indices, matrix.data, values, total)
         return total
 
     def neighbour_count(self, flags: np.ndarray) -> np.ndarray:

@@ -74,9 +74,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, clip, mean_by_jurisdiction
+from sim.aggregate import by_jurisdiction, mean_by_jurisdiction
 from sim.economy import attention_target
 from sim.lever_table import as_column
+from sim.numeric import clip
 from sim.phases.compliance import violation_rates
 
 if TYPE_CHECKING:

@@ -39,13 +39,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, clip
+from sim.aggregate import by_jurisdiction
 from sim.fiscal import (
     administration_costs,
     borrowing_limits,
     reserve_ceilings,
     steady_state_reserves,
 )
+from sim.numeric import clip
 from sim.phases.adaptation import evaluation_weights
 from sim.phases.compliance import inspection_probabilities
 from sim.phases.economy import economy_costs

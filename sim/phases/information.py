@@ -97,9 +97,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import clip
 from sim.departments import pay_working_groups, route_cross_domain
 from sim.lever_table import as_column
+from sim.numeric import clip
 from sim.params import InformationParams
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ __all__ = [
     "platform_capability",
     "platform_running_costs",
     "true_demand",
+    "true_demand_shares",
     "update_perceived_demand",
 ]
 
@@ -151,8 +152,19 @@ WRITES: tuple[str, ...] = (
 
 def true_demand(model: GovernanceModel) -> np.ndarray:
     """Each jurisdiction's true demand shares over domains (J x D, rows sum to 1)."""
-    demand = model.jurisdiction_need * model.governments.demand_factor()
-    return demand / demand.sum(axis=1, keepdims=True)
+    return true_demand_shares(model.jurisdiction_need, model.governments.demand_factor())
+
+
+def true_demand_shares(need: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """True demand shares ``need * factor`` normalised over domains (the last axis).
+
+    ``need`` and ``factor`` are ``... x D`` (one step's ``J x D`` arrays, or a
+    ``T x J x D`` batch of them, :mod:`sim.jurisdiction_frame`); each row is
+    divided by its own sum over the ``D`` domains, so a row's shares are the same
+    numbers whether computed alone or in a batch.
+    """
+    demand = need * factor
+    return demand / demand.sum(axis=-1, keepdims=True)
 
 
 def initial_need_drift(

@@ -79,7 +79,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import clip
+from sim.numeric import clip
 
 if TYPE_CHECKING:
     from sim.model import GovernanceModel

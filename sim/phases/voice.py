@@ -55,7 +55,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.aggregate import by_jurisdiction, clip
+from sim.aggregate import by_jurisdiction
+from sim.numeric import clip
 from sim.phases.coproduction import update_volunteers
 
 if TYPE_CHECKING:

@@ -287,3 +287,147 @@ def test_jurisdiction_tables_computed_in_a_batch_are_those_of_each_step() -> Non
     recorded = frame.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
     assert recorded.tobytes() == np.concatenate(expected).tobytes()
     assert frame["step"].tolist() == [s for s in range(7) for _ in range(3)]
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_jurisdiction_tables_read_mid_run_are_those_read_at_the_end_and_of_each_step(
+    monkeypatch: pytest.MonkeyPatch, dense: bool
+) -> None:
+    """Tables kept between reads (levers changed by events, every 2nd step recorded)
+    equal those read only at the end and those computed step by step, on both sides
+    of ``_DENSE_LIMIT`` (membership matrix product or bincounts)."""
+    from sim import jurisdiction_frame
+    from sim.jurisdiction_frame import record_jurisdictions
+
+    citizens, n_j = 400, 3
+    # the limit sits exactly at this population's membership matrix, or just below it
+    monkeypatch.setattr(
+        jurisdiction_frame, "_DENSE_LIMIT", citizens * n_j if dense else citizens * n_j - 1
+    )
+    params = ModelParams(
+        citizens=citizens,
+        jurisdictions=n_j,
+        enterprises=12,
+        social_orgs=4,
+        levers={"fine": {1: 9.0}},
+        mechanisms={"environment": True},
+        metrics={"jurisdictions_every": 2},
+    )
+    events = [
+        {"step": 3, "set": {"levers.fine": {0: 12.0}}},
+        {"step": 5, "set": {"levers.voice_cost": {2: 0.5}}},
+        {"step": 6, "set": {"levers.fine": 2.0}},
+    ]
+    read_often = GovernanceModel(params, rng=11, events=events)
+    read_once = GovernanceModel(params, rng=11, events=events)
+    assert (read_often.derived.jurisdiction_members[1] is None) is not dense
+    expected = [_jurisdiction_table_of_one_step(read_often)]
+    middle = None
+    for step in range(1, 10):
+        read_often.step()
+        read_once.step()
+        if step % 2 == 0:
+            expected.append(_jurisdiction_table_of_one_step(read_often))
+            assert record_jurisdictions(read_often).tobytes() == expected[-1].tobytes()
+        if step in (1, 4, 5):
+            middle = read_often.jurisdiction_frame()
+            tables = read_often.jurisdiction_tables()
+            assert tables.shape == (
+                len(expected),
+                n_j,
+                len(jurisdiction_frame.JURISDICTION_INDICATORS),
+            )
+            assert not tables.flags.writeable
+            assert tables.tobytes() == np.stack(expected).tobytes()
+    assert read_often.lever_table.values["fine"].tolist() == [2.0] * n_j  # the events ran
+    often, once = read_often.jurisdiction_frame(), read_once.jurisdiction_frame()
+    assert often.equals(once)
+    assert read_often.jurisdiction_tables().tobytes() == read_once.jurisdiction_tables().tobytes()
+    recorded = often.drop(columns=["step", "jurisdiction"]).to_numpy(dtype=np.float64)
+    assert recorded.tobytes() == np.concatenate(expected).tobytes()
+    assert often["step"].tolist() == [s for s in range(0, 10, 2) for _ in range(n_j)]
+    assert middle is not None and middle.equals(often.iloc[: len(middle)])
+    assert read_often.jurisdiction_steps() == [0, 2, 4, 6, 8]
+    kept = read_often.jurisdiction_tables().copy()
+    often.loc[:, "mean_trust"] = -1.0  # a frame holds its own numbers, not the kept tables
+    assert read_often.jurisdiction_tables().tobytes() == kept.tobytes()
+
+
+@pytest.mark.parametrize("below", [0, 10**9])
+def test_satisfaction_gini_keeps_no_ranking_whose_order_disagrees_with_its_values(
+    monkeypatch: pytest.MonkeyPatch, below: int
+) -> None:
+    """Whichever path computes the Gini, a stored ranking's order is that of its values,
+    and the Gini carried between refreshes is the one of the last refresh."""
+    from sim import indicator_kernels
+
+    monkeypatch.setattr(indicator_kernels, "_SORT_BELOW", below)
+    params = ModelParams(
+        citizens=400, enterprises=10, social_orgs=4, metrics={"inequality_every": 2}
+    )
+    model = GovernanceModel(params, rng=5)
+    for _ in range(6):
+        model.step()
+        value = indicator_kernels.satisfaction_gini(model)
+        satisfaction = model.citizens.satisfaction
+        if model.steps % 2 == 0:
+            assert value == gini_of_sorted(np.sort(satisfaction))
+        assert model.derived.satisfaction_gini == value
+        ranking = model.derived.satisfaction_ranking
+        assert (ranking is None) == (below > 0)  # the small path stores no ranking
+        if ranking is not None and model.steps % 2 == 0:  # as of the last refresh
+            assert np.array_equal(satisfaction[ranking.order], ranking.ascending)
+            assert ranking.gini == value
+
+
+def test_clip_is_numpy_clip_and_falls_back_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim import numeric
+
+    rng = np.random.default_rng(2)
+    values = rng.normal(0.0, 2.0, 5000)
+    values[::97] = np.nan
+    assert numeric.clip(values, -1.0, 1.0).tobytes() == np.clip(values, -1.0, 1.0).tobytes()
+    into, reference = values.copy(), values.copy()
+    numeric.clip(into, -0.5, 0.25, out=into)
+    np.clip(reference, -0.5, 0.25, out=reference)
+    assert into.tobytes() == reference.tobytes()
+    assert numeric._ufunc_clip() is not None  # this numpy has the ufunc: the fast path is tested
+    monkeypatch.delattr(np._core.umath, "clip")
+    assert numeric._ufunc_clip() is None  # without it the module takes np.clip
+
+
+def test_model_without_the_private_kernels_gives_the_same_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """np.clip instead of the clip ufunc, ``matrix @ values`` instead of csr_matvec."""
+    import importlib
+
+    from sim import network
+
+    def run() -> tuple[bytes, bytes]:
+        params = ModelParams(citizens=600, jurisdictions=3, enterprises=12, social_orgs=4)
+        model = GovernanceModel(params, rng=13)
+        model.run(12)
+        frame = model.indicator_frame().to_numpy(dtype=np.float64)
+        return frame.tobytes(), model.jurisdiction_tables().tobytes()
+
+    fast = run()
+    assert network._CSR_MATVEC is not None
+    monkeypatch.setattr(network, "_CSR_MATVEC", None)
+    for name in (
+        "sim.aggregate",
+        "sim.phases.adaptation",
+        "sim.phases.budget",
+        "sim.phases.information",
+        "sim.phases.trust",
+        "sim.phases.voice",
+    ):
+        module = importlib.import_module(name)
+        assert module.clip is not np.clip
+        monkeypatch.setattr(module, "clip", np.clip)
+    adjacency = social_adjacency(
+        build_social_graph(500, NetworkParams(), np.random.default_rng(1)), 500
+    )
+    values = np.random.default_rng(2).random(500)
+    assert adjacency.neighbour_sum(values).tobytes() == (adjacency.matrix @ values).tobytes()
+    assert run() == fast
