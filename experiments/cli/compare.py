@@ -232,6 +232,9 @@ def _print(result: RobustResult) -> None:
                 limits,
             )
         console.print(table)
+    from experiments.robust.compare import steady_state_note
+
+    typer.echo(steady_state_note(result))
     typer.echo(f"tables and figures in {result.out}")
 
 

@@ -9,7 +9,7 @@ Shapley attribution of the preset gaps to lever blocks
 
     OUT/draws/          the sweep of draws x regimes x seeds (a sweep folder)
     OUT/attribution/    the sweep of coalitions x seeds (a sweep folder)
-    OUT/headline.csv, orderings.csv, pairs.csv, attribution.csv, boxes.csv, summary.md
+    OUT/headline.csv, orderings.csv, pairs.csv, attribution.csv, boxes.csv, drift.csv, summary.md
     OUT/attribution.png, OUT/orderings.png
 """
 
@@ -26,7 +26,7 @@ from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.present.robust import markdown_summary, plot_attribution, plot_orderings
 
-__all__ = ["DEFAULT_PAIRS", "RobustResult", "robust_compare"]
+__all__ = ["DEFAULT_PAIRS", "RobustResult", "robust_compare", "steady_state_note"]
 
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (("top_down", "service"), ("regulatory", "service"))
 
@@ -45,6 +45,7 @@ class RobustResult:
     pairs: pd.DataFrame
     attribution: pd.DataFrame | None = None
     boxes: pd.DataFrame | None = None
+    drift: pd.DataFrame | None = None
     sweeps: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,7 +105,12 @@ def robust_compare(
     from experiments.lever_swaps import check_indicators
     from experiments.outdir import resolve_output
     from experiments.robust.plan import attribution_config, draws_config
-    from experiments.robust.summary import draw_levels, ordering_tables, steady_levels
+    from experiments.robust.summary import (
+        draw_levels,
+        draws_drift,
+        ordering_tables,
+        steady_levels,
+    )
     from experiments.sweep.execute import run_sweep
 
     indicators = list(indicators or KEY_INDICATORS)
@@ -133,6 +139,7 @@ def robust_compare(
     wide = draw_levels(levels, indicators)
     tables = ordering_tables(wide, indicators)
     result = RobustResult(out, draws, seeds, steps, window, **tables, sweeps=sweeps)
+    result.drift = draws_drift(out / "draws", indicators, window)
     if attribution and pairs:
         from experiments.robust.attribution import shapley_table
 
@@ -163,13 +170,31 @@ def _write(result: RobustResult, figures: bool) -> None:
         "pairs": result.pairs,
         "attribution": result.attribution,
         "boxes": result.boxes,
+        "drift": result.drift,
     }
     for name, table in named.items():
         if table is not None:
             table.to_csv(result.out / f"{name}.csv", index=False)
     text = markdown_summary(result.headline, result.pairs, result.attribution, result.boxes)
+    text += f"\n{steady_state_note(result)}\n"
     (result.out / "summary.md").write_text(text, encoding="utf-8")
     if figures:
         plot_orderings(result.orderings, result.out / "orderings.png")
         if result.attribution is not None and len(result.attribution):
             plot_attribution(result.attribution, result.out / "attribution.png")
+
+
+def steady_state_note(result: RobustResult) -> str:
+    """One sentence on the draws' drift over the steady-state window (``drift.csv``)."""
+    from experiments.drift import drift_warning
+
+    window = f"the last {result.window} of {result.steps} steps"
+    if result.drift is None or result.drift.empty:
+        return f"Steady state over {window}: not checked."
+    warning = drift_warning(result.drift, group="regime")
+    if warning is None:
+        return (
+            f"Steady state over {window}: no indicator of any regime trends, on average over "
+            "the draws (drift.csv)."
+        )
+    return f"Averaged over the draws, {warning}"

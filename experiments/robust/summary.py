@@ -27,7 +27,7 @@ from scipy import stats
 
 from experiments.errors import UserError
 
-__all__ = ["draw_levels", "ordering_tables", "steady_levels", "wilson"]
+__all__ = ["draw_levels", "draws_drift", "ordering_tables", "steady_levels", "wilson"]
 
 
 def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -64,6 +64,29 @@ def steady_levels(folder: Path, indicators: Sequence[str], window: int) -> pd.Da
     keep = [c for c in runs.columns if not c.startswith("final_")]
     keep = [c for c in keep if c not in ("status", "error", "traceback", "wall_seconds")]
     return runs[keep].merge(means, left_on="run_id", right_index=True, how="inner")
+
+
+def draws_drift(folder: Path, indicators: Sequence[str], window: int) -> pd.DataFrame:
+    """Is the steady-state window of the draws still trending? One row per regime and indicator.
+
+    :func:`experiments.drift.indicator_drift` over the stored series of a draws
+    folder, with the draws of a regime as its replicates: the mean least-squares
+    slope over the last ``window`` steps, its 95% t-interval over draws, and the
+    ``trending`` flag (interval excludes 0 and the implied change over the window
+    exceeds 1% of the window mean, or 0.001).
+    """
+    from experiments.drift import indicator_drift
+    from experiments.pipeline.store import SweepStore
+    from sim.levers import REGIME_NAMES
+
+    series = SweepStore(Path(folder)).read_timeseries(
+        columns=["point", "model.regime", *indicators]
+    )
+    series = series.rename(columns={"model.regime": "regime"})
+    series["replicate"] = series["point"] // len(REGIME_NAMES)
+    steps = int(series["step"].max())
+    share = min(1.0, window / steps) if steps else 1.0
+    return indicator_drift(series, list(indicators), window=share, group="regime")
 
 
 def draw_levels(levels: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame:

@@ -239,7 +239,12 @@ def test_robust_compare_runs_resumes_and_summarises(tmp_path) -> None:
     sums = blocks.groupby("indicator")["mean"].sum()
     gaps = result.attribution[result.attribution["kind"] == "gap"].set_index("indicator")["mean"]
     assert sums.to_numpy() == pytest.approx(gaps.reindex(sums.index).to_numpy())
-    for name in ("headline", "orderings", "pairs", "attribution", "boxes"):
+    # the drift check treats the draws (and the presets) of a regime as its replicates
+    assert set(result.drift["regime"]) == {"top_down", "regulatory", "service"}
+    assert len(result.drift) == 3 * 2 and (result.drift["n"] == 3 + 1).all()
+    assert (result.drift["window_end"] == 12).all() and (result.drift["window_start"] == 8).all()
+    assert "steady state" in (tmp_path / "out" / "summary.md").read_text().lower()
+    for name in ("headline", "orderings", "pairs", "attribution", "boxes", "drift"):
         assert (tmp_path / "out" / f"{name}.csv").is_file()
     assert "| `mean_trust` |" in (tmp_path / "out" / "summary.md").read_text()
     again = robust_compare(config, tmp_path / "out", **kwargs)  # resumes: nothing to run
