@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +69,8 @@ def test_a_run_is_a_sweep_of_one_point(config, one_point, tmp_path: Path) -> Non
         result.timeseries, series.drop(columns=["run_id", "point"]), check_exact=True
     )
     assert set(INDICATORS) <= set(result.timeseries.columns)
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["workers"] == 1 and manifest["executor"] == "in-process"
     # and plan_runs gives the tasks built directly from the config: replicate r of every
     # variant on seed stream r of the root seed
     seeds = stream_seeds(config.run.seed, config.run.replicates)
