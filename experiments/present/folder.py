@@ -208,7 +208,6 @@ def _run_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
 
 
 def _sweep_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
-
     results = load_results(folder)
     written: list[Path] = []
     indicators = [i for i in KEY_INDICATORS if FINAL_PREFIX + i in results.runs.columns]
