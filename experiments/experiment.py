@@ -63,14 +63,25 @@ def run_tasks(
     tasks: Sequence[RunTask],
     workers: int,
     on_done: Callable[[RunTask], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> pd.DataFrame:
     """Run tasks on a local executor; rows come back in task order whatever finishes first.
 
     ``workers``: 1 runs in this process, more a local process pool, 0 every core
     (:func:`experiments.executors.default_workers`); never more than the tasks
-    (:func:`experiments.pipeline.sinks.collect`).
+    (:func:`experiments.pipeline.sinks.collect`). ``scheduler`` or ``dask_local``
+    runs them on Dask instead (:func:`experiments.executors.open_executor`).
     """
-    sink, _ = collect(TaskPlan(tasks), workers, output="frame", on_outcome=_on_done(tasks, on_done))
+    sink, _ = collect(
+        TaskPlan(tasks),
+        workers,
+        scheduler=scheduler,
+        dask_local=dask_local,
+        output="frame",
+        on_outcome=_on_done(tasks, on_done),
+    )
     return sink.timeseries()
 
 
