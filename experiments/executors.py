@@ -25,6 +25,7 @@ from experiments.errors import UserError
 __all__ = [
     "ExecutorSlot",
     "InProcessExecutor",
+    "check_one_executor",
     "dask_local_executor",
     "dask_scheduler_executor",
     "default_workers",
@@ -183,6 +184,18 @@ def dask_scheduler_executor(address: str, timeout: float = 20.0) -> Iterator[Exe
         client.close()
 
 
+def check_one_executor(scheduler: str | None, dask_local: int | None) -> None:
+    """Refuse ``--scheduler`` together with ``--dask-local`` (before any work is done).
+
+    Raises
+    ------
+    UserError
+        When both are given.
+    """
+    if scheduler and dask_local:
+        raise UserError("--scheduler and --dask-local: give one or the other")
+
+
 @contextmanager
 def open_executor(
     workers: int = 0, scheduler: str | None = None, dask_local: int | None = None
@@ -191,8 +204,7 @@ def open_executor(
 
     ``workers`` 0 means every core; 1 runs in this process.
     """
-    if scheduler and dask_local:
-        raise UserError("--scheduler and --dask-local: give one or the other")
+    check_one_executor(scheduler, dask_local)
     if scheduler:
         with dask_scheduler_executor(scheduler) as slot:
             yield slot

@@ -63,9 +63,26 @@ def run_tasks(
     tasks: Sequence[RunTask],
     workers: int,
     on_done: Callable[[RunTask], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> pd.DataFrame:
-    """Run tasks on a local executor; rows come back in task order whatever finishes first."""
-    return run_task_tables(tasks, workers, on_done)[0]
+    """Run tasks on a local executor; rows come back in task order whatever finishes first.
+
+    ``workers``: 1 runs in this process, more a local process pool, 0 every core
+    (:func:`experiments.executors.default_workers`); never more than the tasks
+    (:func:`experiments.pipeline.sinks.collect`). ``scheduler`` or ``dask_local``
+    runs them on Dask instead (:func:`experiments.executors.open_executor`).
+    """
+    sink, _ = collect(
+        TaskPlan(tasks),
+        workers,
+        scheduler=scheduler,
+        dask_local=dask_local,
+        output="frame",
+        on_outcome=_on_done(tasks, on_done),
+    )
+    return sink.timeseries()
 
 
 def run_task_tables(
@@ -74,15 +91,20 @@ def run_task_tables(
     on_done: Callable[[RunTask], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`run_tasks`' timeseries and the runs' per-jurisdiction indicators, in task order."""
-    tasks = list(tasks)
-
-    def done(outcome: RunOutcome) -> None:
-        if on_done is not None:
-            on_done(tasks[outcome.run_id])
-
-    # 0 or 1 worker: in this process, as before (not every core)
-    sink, _ = collect(TaskPlan(tasks), max(1, workers), output="tables", on_outcome=done)
+    sink, _ = collect(
+        TaskPlan(tasks), workers, output="tables", on_outcome=_on_done(tasks, on_done)
+    )
     return sink.timeseries(), sink.jurisdictions()
+
+
+def _on_done(
+    tasks: Sequence[RunTask], on_done: Callable[[RunTask], None] | None
+) -> Callable[[RunOutcome], None] | None:
+    """``on_done`` of each finished run's task, as the loop's ``on_outcome``."""
+    if on_done is None:
+        return None
+    tasks = list(tasks)
+    return lambda outcome: on_done(tasks[outcome.run_id])
 
 
 def run_experiment(
@@ -113,7 +135,7 @@ def run_experiment(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with staged_output(out, overwrite) as staging:
-        sink, _ = collect(
+        sink, tally = collect(
             plan,
             workers,
             scheduler=scheduler,
@@ -158,6 +180,7 @@ def run_experiment(
             "started": started.isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
             "workers": workers,
+            "executor": tally.executor,  # what ran the runs, as a sweep session records it
             "drift": drift_summary(drift),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

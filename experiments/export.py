@@ -36,13 +36,13 @@ def export_folder(folder: str | Path, fmt: str, out: str | Path | None = None) -
         without xarray installed.
     """
     from experiments.codebook import write_codebook
-    from experiments.present.folder import _results_kind
+    from experiments.pipeline.store import results_kind
 
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"--format {fmt}: unknown; allowed: {', '.join(EXPORT_FORMATS)}")
     if fmt == "netcdf":
         _require_xarray()
-    folder, kind = _results_kind(folder)
+    folder, kind = results_kind(folder)
     out = Path(out) if out is not None else folder / "export"
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a folder")

@@ -171,6 +171,9 @@ def run_arms(
     workers: int = 1,
     events: Sequence[Mapping[str, Any]] = (),
     on_done: Callable[[RunTask], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> pd.DataFrame:
     """Run every arm (a name and a model dict) on every seed; one timeseries frame.
 
@@ -184,7 +187,9 @@ def run_arms(
         for name, model in arms.items()
         for replicate, seed in enumerate(seeds)
     ]
-    return run_tasks(tasks, max(1, workers), on_done=on_done)
+    return run_tasks(
+        tasks, max(1, workers), on_done=on_done, scheduler=scheduler, dask_local=dask_local
+    )
 
 
 def steady_state(frame: pd.DataFrame, indicators: Sequence[str], window: int) -> pd.DataFrame:
@@ -292,6 +297,9 @@ def lever_swaps(
     on_done: Callable[[RunTask], None] | None = None,
     overrides_a: Mapping[str, float] | None = None,
     overrides_b: Mapping[str, float] | None = None,
+    *,
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time lever swaps from regime ``regime_a`` towards ``regime_b``.
 
@@ -311,6 +319,8 @@ def lever_swaps(
         Run length, and the number of final steps averaged as the steady state.
     workers
         Parallel processes.
+    scheduler, dask_local
+        Run on Dask instead (:func:`experiments.executors.open_executor`).
     group_delivery
         See :func:`swap_items`.
     overrides_a, overrides_b
@@ -347,7 +357,16 @@ def lever_swaps(
     for item in items:
         arms[item.name] = _model_with_levers(base_model, regime_a, levers_with(a, b, item.levers))
     _check_arms(arms)
-    frame = run_arms(arms, seeds, steps, workers, [*base_events, *events], on_done)
+    frame = run_arms(
+        arms,
+        seeds,
+        steps,
+        workers,
+        [*base_events, *events],
+        on_done,
+        scheduler=scheduler,
+        dask_local=dask_local,
+    )
     levels = steady_state(frame, indicators, window)
     table = swap_effects(levels, items, indicators, a, b)
     table.insert(0, "to", regime_b)

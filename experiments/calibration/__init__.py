@@ -183,9 +183,16 @@ def posterior_predictive(
     workers: int = 1,
     scheduler: str | None = None,
 ) -> pd.DataFrame:
-    """Re-run posterior draws over the whole horizon (seeded from ``run.seed``)."""
+    """Re-run posterior draws over the whole horizon (seeded from ``run.seed``).
+
+    The draws are a fixed list of runs, executed by the one executor loop
+    (:func:`experiments.pipeline.sinks.collect`) and gathered in draw order.
+    """
+    from functools import partial
+
     from experiments.calibration.simulator import particle_seed, predictive_run
-    from experiments.executors import open_executor
+    from experiments.pipeline.plan import TaskPlan
+    from experiments.pipeline.sinks import collect
 
     draws = targets.budget.predictive_draws
     rng = np.random.default_rng(np.random.SeedSequence(simulator.root_seed, spawn_key=(7,)))
@@ -197,12 +204,14 @@ def posterior_predictive(
         values = {key: float(posterior[key].iloc[row]) for key in simulator.keys}
         seed = particle_seed(simulator.root_seed, list(values.values()), salt=draw + 1)
         jobs.append((values, seed, draw))
-    with open_executor(workers=max(1, workers), scheduler=scheduler) as slot:
-        futures = [
-            slot.executor.submit(predictive_run, simulator, values, seed, steps, draw)
+    plan = TaskPlan(
+        [
+            partial(predictive_run, simulator, values, seed, steps, draw)
             for values, seed, draw in jobs
         ]
-        frames = [future.result() for future in futures]
+    )
+    sink, _ = collect(plan, max(1, workers), scheduler=scheduler, output="frame")
+    frames = [sink.outcomes[run_id].timeseries for run_id in plan.run_ids()]
     frame = pd.concat(frames, ignore_index=True)
     frame.insert(2, "date", [str(targets.time.date_of(int(s))) for s in frame["step"]])
     for key in simulator.keys:  # which parameter values each draw ran with

@@ -29,7 +29,6 @@ from experiments.cases.verdict import (
     paired_effect,
     side_effects,
 )
-from experiments.config import ExperimentConfig
 from experiments.errors import UserError
 from experiments.experiment import plan_runs
 from experiments.outdir import staged_output
@@ -46,7 +45,6 @@ __all__ = [
     "adjust",
     "indicator_effects",
     "judge_case",
-    "plan_case",
     "results_table",
     "run_cases",
     "side_effect_table",
@@ -127,11 +125,6 @@ def adjust(case: Case, replicates: int | None, steps: int | None) -> Case:
     return Case(block, config, case.path)
 
 
-def plan_case(config: ExperimentConfig) -> list[RunTask]:
-    """The runs of a case: both variants on the same seeds (experiments.experiment.plan_runs)."""
-    return plan_runs(config)
-
-
 def run_cases(
     cases: Sequence[Case],
     *,
@@ -147,7 +140,8 @@ def run_cases(
     results, executor
         One result per case, in order, and a description of the executor used.
     """
-    plans = {k: plan_case(c.config) for k, c in enumerate(cases) if c.config is not None}
+    # a case's runs: both variants on the same seeds
+    plans = {k: plan_runs(c.config) for k, c in enumerate(cases) if c.config is not None}
     # every case's runs as one plan: run id -> (case, its run)
     owners = [(k, n) for k, tasks in plans.items() for n in range(len(tasks))]
     plan = TaskPlan([plans[k][n] for k, n in owners])

@@ -77,12 +77,12 @@ def cases(
     Exit code 0 whatever the verdicts; 2 for bad input.
     """
     from experiments.cases.schema import load_case, resolve_cases
+    from experiments.executors import check_one_executor
 
     for option, value, low in (("--replicates", replicates, 2), ("--steps", steps, 1)):
         if value is not None and value < low:
             raise UserError(f"{option} {value}: must be at least {low}")
-    if scheduler and dask_local:
-        raise UserError("--scheduler and --dask-local: give one or the other")
+    check_one_executor(scheduler, dask_local)
     target = None
     if out is not None and not list_:
         from experiments.outdir import resolve_output

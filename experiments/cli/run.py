@@ -25,13 +25,11 @@ def run(
 ) -> None:
     """Run every variant x replicate of CONFIG: Parquet timeseries, manifest, figure and a 95% CI table."""
     from experiments.config import load_config
-    from experiments.errors import UserError
-    from experiments.executors import default_workers
+    from experiments.executors import check_one_executor, default_workers
     from experiments.experiment import run_experiment
     from experiments.outdir import resolve_output
 
-    if scheduler and dask_local:
-        raise UserError("--scheduler and --dask-local: give one or the other")
+    check_one_executor(scheduler, dask_local)
     out = resolve_output(out, kind="folder", overwrite=overwrite)  # before any work
     loaded = load_config(config, set_ or [])
     result = run_experiment(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from experiments.cli.options import SetOption
+from experiments.cli.options import DaskLocalOption, SchedulerOption, SetOption
 from experiments.errors import UserError
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ def swaps(
         int, typer.Option(help="Show the N largest swaps per indicator; 0 shows all.")
     ] = 0,
     workers: Annotated[int, typer.Option(help="Parallel worker processes; 0 uses every core.")] = 0,
+    scheduler: SchedulerOption = None,
+    dask_local: DaskLocalOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the tidy table (CSV).")
     ] = None,
@@ -81,6 +83,9 @@ def swaps(
         raise UserError(f"--top {top}: must be 0 (all) or more")
     if workers < 0:
         raise UserError(f"--workers {workers}: must be 0 (every core) or more")
+    from experiments.executors import check_one_executor
+
+    check_one_executor(scheduler, dask_local)
     from experiments.lever_swaps import DEFAULT_SWAP_INDICATORS, check_indicators
 
     indicators = list(indicator or DEFAULT_SWAP_INDICATORS)
@@ -119,6 +124,8 @@ def swaps(
             workers,
             group_delivery,
             count,
+            scheduler,
+            dask_local,
         )
     console = Console()
     title = (
@@ -154,6 +161,8 @@ def _run(
     workers: int,
     group_delivery: bool,
     on_done: Callable[[Any], None],
+    scheduler: str | None = None,
+    dask_local: int | None = None,
 ) -> pd.DataFrame:
     """Run the swaps of ``loaded`` (an ExperimentConfig) with the command's options."""
     from experiments.executors import default_workers
@@ -171,6 +180,8 @@ def _run(
         workers=workers or default_workers(),
         group_delivery=True if group_delivery else None,
         on_done=on_done,
+        scheduler=scheduler,
+        dask_local=dask_local,
     )
 
 

@@ -1,7 +1,15 @@
 """The one executor loop: submit a plan's runs, collect outcomes as they end, hand each to a sink.
 
-Every command that runs the model goes through :func:`execute` (``govsim run``,
-``sweep``, ``compare --robust``, ``swaps``, ``cases``): the runs go to the
+The commands that run model runs go through :func:`execute`: ``govsim run``,
+``sweep``, ``compare --robust``, ``swaps``, ``cases`` and the posterior-predictive
+draws of ``calibrate`` (a :class:`~experiments.pipeline.plan.TaskPlan` of calls).
+Not through it: ``calibrate``'s ABC search (pyabc's own sampler proposes runs
+from the results so far: no fixed list), ``validate`` (the coproduction curves run
+populations, not model runs, on :func:`experiments.executors.local_executor`; the
+other cases run a few models in this process), ``govsim plot --network``'s
+snapshot, which rebuilds one live model in this process
+(:func:`experiments.present.folder.rebuild_model`), and the dashboard, which steps
+a live model. In the loop the runs go to the
 executor the command line asks for (:func:`experiments.executors.open_executor`),
 at most ``2 x workers`` in flight so that memory stays flat, and each outcome
 goes to a sink (:mod:`experiments.pipeline.sinks`) in completion order. Results
@@ -15,7 +23,14 @@ import time
 import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Future, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    CancelledError,
+    Executor,
+    Future,
+    wait,
+)
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,7 +51,7 @@ from experiments.pipeline.plan import Plan, PlannedRun
 from experiments.runner import execute_run, execute_run_tables
 from experiments.tidy import insert_parameters
 
-__all__ = ["Output", "RunOutcome", "Sink", "Tally", "drain", "execute", "run_one"]
+__all__ = ["Output", "RunOutcome", "Sink", "Tally", "execute", "run_one"]
 
 _ID_COLUMNS = ("variant", "replicate", "seed", "step")
 
@@ -116,8 +131,12 @@ def run_one(run: PlannedRun, output: Output = "series", catch: bool = True) -> R
     """
     start = time.perf_counter()
     jurisdictions = None
+    if run.call is not None and output != "frame":
+        raise ValueError(f"run {run.run_id} is a call: output 'frame' only, not {output!r}")
     try:
-        if output == "tables":
+        if run.call is not None:  # a run that records more than the indicators
+            frame = run.call()
+        elif output == "tables":
             frame, jurisdictions = execute_run_tables(run.task)
         else:
             frame = execute_run(run.task)
@@ -131,6 +150,8 @@ def run_one(run: PlannedRun, output: Output = "series", catch: bool = True) -> R
             error=f"{type(error).__name__}: {error}",
             traceback=traceback.format_exc(),
         )
+    if run.call is not None:  # its frame as the call returns it, no final values
+        return RunOutcome(run.run_id, "ok", time.perf_counter() - start, timeseries=frame)
     indicators = [c for c in frame.columns if c not in _ID_COLUMNS]
     final = {name: float(value) for name, value in frame.iloc[-1][indicators].items()}
     if output != "series":
@@ -164,6 +185,7 @@ def execute(
     done_before: int = 0,
     on_outcome: Callable[[RunOutcome], None] | None = None,
     tally: Tally | None = None,
+    executor: Executor | None = None,
 ) -> Tally:
     """Run ``run_ids`` of ``plan`` (default: all) on the executor asked for; feed ``sink``.
 
@@ -187,6 +209,10 @@ def execute(
         Called in this process after each finished run.
     tally
         Counts to update (pass one to read them after an interrupt).
+    executor
+        An executor already open (e.g. a test's) used instead of opening one:
+        ``scheduler`` and ``dask_local`` are then ignored, ``workers`` (at least 1)
+        only sets how many runs are in flight, and the caller shuts it down.
 
     Returns
     -------
@@ -197,35 +223,32 @@ def execute(
     pending = list(plan.run_ids() if run_ids is None else run_ids)
     if not pending:  # nothing to do starts no pool or cluster
         return tally
+    bar = _Bar(progress, len(plan), done_before) if progress else None
+    if executor is not None:
+        tally.executor = f"given {type(executor).__name__}"
+        _drain(
+            plan, pending, executor, max(workers, 1), sink, tally, output, strict, bar, on_outcome
+        )
+        return tally
     with open_executor(workers, scheduler, dask_local) as slot:
         tally.executor = slot.description
-        drain(
-            plan,
-            pending,
-            slot.executor,
-            slot.workers,
-            sink,
-            tally,
-            output=output,
-            strict=strict,
-            bar=_Bar(progress, len(plan), done_before) if progress else None,
-            on_outcome=on_outcome,
+        _drain(
+            plan, pending, slot.executor, slot.workers, sink, tally, output, strict, bar, on_outcome
         )
     return tally
 
 
-def drain(
+def _drain(
     plan: Plan,
     pending: Iterable[int],
     executor: Any,
     workers: int,
     sink: Sink,
     tally: Tally,
-    *,
-    output: Output = "series",
-    strict: bool = False,
-    bar: Any = None,
-    on_outcome: Callable[[RunOutcome], None] | None = None,
+    output: Output,
+    strict: bool,
+    bar: Any,
+    on_outcome: Callable[[RunOutcome], None] | None,
 ) -> None:
     """Keep at most ``2 x workers`` runs in flight (memory stays flat), sink each as it ends."""
     queue = iter(pending)

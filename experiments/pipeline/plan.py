@@ -10,11 +10,14 @@ A plan is anything with ``len(plan)`` and ``plan.run(run_id)``. Two kinds exist:
 - :class:`TaskPlan`, over an explicit list of :class:`~experiments.runner.RunTask`:
   for runs that no config describes (the lever-swap arms are whole model dicts)
   and for several plans executed as one (every case's runs on one executor).
+  An entry may also be a picklable call returning the run's frame, for runs that
+  record more than the indicators (the calibration's posterior-predictive draws
+  record the mechanism terms at every step); such runs support output ``frame`` only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,13 +42,17 @@ class PlannedRun:
         Indicators kept at every recorded step (``None``: all; empty: final values only).
     parameters
         Dotted key and value of each swept key and each key that differs between variants.
+    call
+        Instead of ``task``: a picklable call that runs the model and returns the
+        run's frame (``task`` is then None; output ``frame`` only).
     """
 
     run_id: int
     point: int
-    task: RunTask
+    task: RunTask | None
     per_step: tuple[str, ...] | None = None
     parameters: tuple[tuple[str, Any], ...] = ()
+    call: Callable[[], Any] | None = None
 
 
 class Plan(Protocol):
@@ -68,10 +75,11 @@ class TaskPlan:
     Parameters
     ----------
     tasks
-        The runs, in run-id order; their seeds are whatever the tasks carry.
+        The runs, in run-id order; their seeds are whatever the tasks carry. An
+        entry may be a picklable call returning the run's frame instead of a task.
     """
 
-    def __init__(self, tasks: Sequence[RunTask]) -> None:
+    def __init__(self, tasks: Sequence[RunTask | Callable[[], Any]]) -> None:
         self.tasks = list(tasks)
 
     def __len__(self) -> int:
@@ -79,7 +87,10 @@ class TaskPlan:
 
     def run(self, run_id: int) -> PlannedRun:
         """The run with this id (point 0, no parameters: the task says it all)."""
-        return PlannedRun(run_id, 0, self.tasks[run_id])
+        task = self.tasks[run_id]
+        if isinstance(task, RunTask):
+            return PlannedRun(run_id, 0, task)
+        return PlannedRun(run_id, 0, None, call=task)
 
     def run_ids(self) -> Iterator[int]:
         """Every run id, in order."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.executors import default_workers
 from experiments.pipeline.loop import Output, RunOutcome, Sink, Tally, execute
 from experiments.pipeline.plan import Plan
 from experiments.pipeline.store import BatchWriter
@@ -59,7 +60,9 @@ def collect(
 ) -> tuple[MemorySink, Tally]:
     """Execute every run of ``plan`` into memory; the first failing run raises its error.
 
-    ``workers`` is capped at the number of runs (0: every core). Returns the sink
+    ``workers``: 1 runs in this process, more a local process pool, 0 every core
+    (:func:`experiments.executors.default_workers`); either way never more than the
+    plan's runs (``scheduler`` and ``dask_local`` size their own). Returns the sink
     and what :func:`~experiments.pipeline.loop.execute` did (its executor's
     description is empty when the plan had no run).
     """
@@ -67,7 +70,7 @@ def collect(
     tally = execute(
         plan,
         sink,
-        workers=min(workers, len(plan)) if workers else 0,
+        workers=min(workers or default_workers(), len(plan)),
         scheduler=scheduler,
         dask_local=dask_local,
         output=output,

@@ -40,17 +40,58 @@ from experiments.inputfile import read_text_input
 from experiments.outdir import resolve_output
 
 __all__ = [
+    "NOT_A_RESULTS_FOLDER",
     "BatchWriter",
     "SweepStore",
     "check_sweep_manifest",
     "config_diff",
     "config_hash",
+    "read_results_manifest",
+    "results_kind",
 ]
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS = "runs.parquet"
 _PART = re.compile(r"^part-(\d{6,})\.parquet$")
+
+NOT_A_RESULTS_FOLDER = (
+    "not a results folder: expected manifest.json with timeseries.parquet (from govsim run) "
+    "or a sweep folder (from govsim sweep)"
+)
+
+
+def results_kind(folder: str | Path) -> tuple[Path, str]:
+    """The folder and whether it holds a ``run`` (``govsim run``) or a ``sweep``.
+
+    Raises
+    ------
+    UserError
+        When ``folder`` is missing or holds neither.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder")
+    kind = read_results_manifest(folder).get("kind")
+    if kind == "run" and (folder / "timeseries.parquet").is_file():
+        return folder, "run"
+    if kind == "sweep":
+        return folder, "sweep"
+    raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
+
+
+def read_results_manifest(folder: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of a results folder, as a dict (a clear error otherwise)."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
+    try:
+        manifest = json.loads(read_text_input(path, "manifest"))  # never a pipe or a huge file
+    except json.JSONDecodeError as error:
+        raise UserError(f"{path}: unreadable ({error})") from None
+    if not isinstance(manifest, dict):
+        raise UserError(f"{path}: not a govsim manifest")
+    return manifest
 
 
 def config_hash(config: Mapping[str, Any]) -> str:

@@ -12,7 +12,6 @@ stored final state, and draws its collaboration graph.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ import pandas as pd
 from experiments.analysis import KEY_INDICATORS
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
-from experiments.inputfile import read_text_input
+from experiments.pipeline.store import NOT_A_RESULTS_FOLDER, read_results_manifest, results_kind
 from experiments.present.final_state import plot_final_state
 from experiments.present.network import plot_network
 from experiments.present.style import FIGURE_FORMATS
@@ -45,11 +44,6 @@ __all__ = [
     "run_task_from_manifest",
     "snapshot_task",
 ]
-
-NOT_A_RESULTS_FOLDER = (
-    "not a results folder: expected manifest.json with timeseries.parquet (from govsim run) "
-    "or a sweep folder (from govsim sweep)"
-)
 
 
 def plot_results_folder(
@@ -85,7 +79,7 @@ def plot_results_folder(
     UserError
         For a missing folder, a folder that holds no results, or a bad format or variant.
     """
-    folder, kind = _results_kind(folder)
+    folder, kind = results_kind(folder)
     _check_formats(formats)
     out = Path(out) if out is not None else folder / "figures"
     snapshot = snapshot_task(folder, variant) if network else None  # bad --variant fails first
@@ -110,7 +104,7 @@ def plot_network_snapshot(
     difference (a changed model or library) raises a ``UserWarning``. Writes
     ``out/network.<format>`` (default ``folder/figures``) and returns the files.
     """
-    folder, _ = _results_kind(folder)
+    folder, _ = results_kind(folder)
     _check_formats(formats)
     out = Path(out) if out is not None else folder / "figures"
     return _draw_snapshot(*snapshot_task(folder, variant), out, formats)
@@ -124,9 +118,9 @@ def snapshot_task(
     For a run folder: replicate 0 of ``variant`` (default: the first variant); for a
     sweep folder: the lowest-numbered successful run of ``variant`` (default: any).
     """
-    folder, kind = _results_kind(folder)
+    folder, kind = results_kind(folder)
     if kind == "run":
-        task = run_task_from_manifest(_read_manifest(folder), variant)
+        task = run_task_from_manifest(read_results_manifest(folder), variant)
         frame = pd.read_parquet(folder / "timeseries.parquet")
         stored = frame[(frame["variant"] == task.variant) & (frame["replicate"] == task.replicate)]
         # indicators only: the rows also carry identifiers and parameter columns
@@ -189,24 +183,13 @@ def rebuild_model(task: RunTask) -> GovernanceModel:
     """Build the task's model from its parameters and seed and run it to its last step.
 
     Returns the :class:`sim.GovernanceModel`, bit for bit the run the task describes
-    (:func:`experiments.runner.execute_run` builds it the same way).
+    (:func:`experiments.runner.execute_run` builds it the same way). Not through
+    the executor loop (:mod:`experiments.pipeline.loop`) on purpose: the drawing
+    needs the live model (its network and actors), which a worker does not send back.
     """
     model = GovernanceModel(task.model, rng=task.seed, events=task.events, agent_views=False)
     model.run(task.steps)
     return model
-
-
-def _results_kind(folder: str | Path) -> tuple[Path, str]:
-    """The folder and whether it holds a ``run`` or a ``sweep``."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise UserError(f"{folder}: no such folder")
-    kind = _read_manifest(folder).get("kind")
-    if kind == "run" and (folder / "timeseries.parquet").is_file():
-        return folder, "run"
-    if kind == "sweep":
-        return folder, "sweep"
-    raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
 
 
 def _check_formats(formats: Sequence[str]) -> None:
@@ -217,19 +200,6 @@ def _check_formats(formats: Sequence[str]) -> None:
             raise UserError(f"--format {fmt}: unknown; allowed: {', '.join(FIGURE_FORMATS)}")
 
 
-def _read_manifest(folder: Path) -> dict[str, Any]:
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise UserError(f"{folder}: {NOT_A_RESULTS_FOLDER}")
-    try:
-        manifest = json.loads(read_text_input(path, "manifest"))  # never a pipe or a huge file
-    except json.JSONDecodeError as error:
-        raise UserError(f"{path}: unreadable ({error})") from None
-    if not isinstance(manifest, dict):
-        raise UserError(f"{path}: not a govsim manifest")
-    return manifest
-
-
 def _run_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
     frame = pd.read_parquet(folder / "timeseries.parquet")
     written = plot_timeseries(frame, out / "indicators", formats=formats)
@@ -238,7 +208,6 @@ def _run_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
 
 
 def _sweep_figures(folder: Path, out: Path, formats: Sequence[str]) -> list[Path]:
-
     results = load_results(folder)
     written: list[Path] = []
     indicators = [i for i in KEY_INDICATORS if FINAL_PREFIX + i in results.runs.columns]

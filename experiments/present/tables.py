@@ -18,7 +18,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["TableColumn", "print_summary", "summary_table", "summary_tables", "wide_tables"]
+__all__ = ["TableColumn", "print_summary", "summary_tables", "wide_tables"]
 
 # a column's share of the table's width besides its text: padding 1 + 1, one border
 _FRAME = 3
@@ -107,11 +107,6 @@ def summary_tables(summary: pd.DataFrame, group: str = "variant", width: int = 8
         columns.append(TableColumn(str(name), cells))
     title = f"Final state by {group} (mean [95% CI], n = {n} replicates)"
     return wide_tables(title, columns, keys=1, width=width)
-
-
-def summary_table(summary: pd.DataFrame, group: str = "variant") -> Table:
-    """All of :func:`summary_tables` in one table, however wide."""
-    return summary_tables(summary, group, width=10**6)[0]
 
 
 def print_summary(summary: pd.DataFrame, group: str = "variant") -> None:

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from experiments.codebook import write_codebook
 from experiments.config import ExperimentConfig
 from experiments.errors import UserError
+from experiments.executors import check_one_executor
 from experiments.outdir import resolve_output
 from experiments.pipeline.loop import RunOutcome, Tally, execute
 from experiments.pipeline.sinks import FolderSink
@@ -109,8 +110,7 @@ def run_sweep(
     KeyboardInterrupt
         After writing every finished run; the same call resumes.
     """
-    if scheduler and dask_local:
-        raise UserError("--scheduler and --dask-local: give one or the other")
+    check_one_executor(scheduler, dask_local)
     if config.sweep is None:  # before the folder is touched
         open_plan(config, None, None)
     # resumable, so an existing folder is judged by prepare_folder; the path rules apply here

@@ -31,10 +31,7 @@ from experiments.tidy import varying_parameters
 from sim.events import Event, check_events
 from sim.params import ModelParams
 
-__all__ = ["SweepPlan", "SweepRun"]
-
-SweepRun = PlannedRun
-"""One run of a sweep (the pipeline's :class:`~experiments.pipeline.plan.PlannedRun`)."""
+__all__ = ["SweepPlan"]
 
 
 class SweepPlan:
@@ -126,7 +123,7 @@ class SweepPlan:
             stream = (point // self.spec.seed_block) * self.replicates + replicate
         return stream_seed(self.config.run.seed, stream)
 
-    def run(self, run_id: int) -> SweepRun:
+    def run(self, run_id: int) -> PlannedRun:
         """The run with this id, ready for :func:`experiments.pipeline.loop.run_one`."""
         variant, point, replicate = self.locate(run_id)
         model, events, steps = self._bases[variant]
@@ -139,7 +136,7 @@ class SweepPlan:
             *zip(self.design.names, self._values(point), strict=True),
             *self._varying[variant].items(),
         )
-        return SweepRun(run_id, point, task, per_step, parameters)
+        return PlannedRun(run_id, point, task, per_step, parameters)
 
     def check(self) -> None:
         """Validate every design point in every variant before anything runs.

@@ -23,7 +23,6 @@ reading them off its Fig. 2) are in ``configs/validation/reference_santos2008.ya
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,6 +31,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.errors import UserError
+from experiments.executors import local_executor
 from experiments.present.validation import plot_coproduction
 from experiments.validation.core import (
     CONFIG_DIR,
@@ -226,11 +226,11 @@ def santos_curves(base: ModelParams, settings: CoproductionSettings, seed: int) 
         etas = np.asarray(curve.etas, dtype=np.float64)
         for child in seeds[network][: curve.runs]:
             jobs.append((base, network, rule, etas, curve.transient, curve.average, child))
-    if settings.workers > 1:
-        with ProcessPoolExecutor(settings.workers) as pool:
-            results = list(pool.map(_population_job, jobs))
-    else:
-        results = [_population_job(job) for job in jobs]
+    # not the executor loop: each job plays a population at several etas and
+    # returns an array, not a model run's indicator frame; the pool is the loop's
+    # local one (forkserver, workers exit with this process), results in job order
+    with local_executor(settings.workers) as pool:
+        results = list(pool.map(_population_job, jobs))
     out, at = [], 0
     for name in names:
         curve = settings.curves[name]

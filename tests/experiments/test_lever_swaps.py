@@ -181,6 +181,7 @@ def test_cli_prints_a_table_and_writes_the_csv(swap_config: Path, tmp_path: Path
         (["--replicates", "1"], "--replicates"),
         (["--steps", "0"], "--steps"),
         (["--set", "model.citizens=-5"], "citizens"),
+        (["--dask-local", "2", "--scheduler", "tcp://x:1"], "--scheduler and --dask-local"),
     ],
 )
 def test_cli_bad_input_exits_2_naming_the_option(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,8 +20,8 @@ from experiments.pipeline.loop import execute
 from experiments.pipeline.plan import TaskPlan
 from experiments.pipeline.sinks import FolderSink, MemorySink
 from experiments.pipeline.store import BatchWriter, SweepStore
-from experiments.runner import execute_run
-from experiments.seeds import stream_seed
+from experiments.runner import RunTask, execute_run
+from experiments.seeds import stream_seed, stream_seeds
 from experiments.sweep.plan import SweepPlan
 from sim import INDICATORS
 
@@ -63,8 +69,24 @@ def test_a_run_is_a_sweep_of_one_point(config, one_point, tmp_path: Path) -> Non
         result.timeseries, series.drop(columns=["run_id", "point"]), check_exact=True
     )
     assert set(INDICATORS) <= set(result.timeseries.columns)
-    # and plan_runs is the one-point plan's tasks
-    assert plan_runs(config) == SweepPlan.single(config).tasks()
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["workers"] == 1 and manifest["executor"] == "in-process"
+    # and plan_runs gives the tasks built directly from the config: replicate r of every
+    # variant on seed stream r of the root seed
+    seeds = stream_seeds(config.run.seed, config.run.replicates)
+    expected = [
+        RunTask(
+            name,
+            replicate,
+            seed,
+            variant.model.model_dump(mode="json"),
+            [e.model_dump(mode="json", exclude_defaults=True) for e in variant.events],
+            variant.run.steps,
+        )
+        for name, variant in config.resolved_variants().items()
+        for replicate, seed in enumerate(seeds)
+    ]
+    assert len(expected) == 4 and plan_runs(config) == expected
 
 
 def test_memory_and_folder_sinks_hold_the_same_rows(config, one_point, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +113,44 @@ def test_one_or_two_workers_give_the_same_rows(config, one_point) -> None:  # ty
     tally = execute(SweepPlan.single(config), sink, workers=2, output="series")
     assert tally.executor == "process pool(2)"
     pd.testing.assert_frame_equal(sink.timeseries(), one_point.timeseries(), check_exact=True)
+
+
+class ReverseExecutor(Executor):
+    """Holds every submission until ``batch`` are in, then resolves them last first, one by one."""
+
+    def __init__(self, batch: int) -> None:
+        self.batch = batch
+        self.pending: list[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = []
+        self.resolved: list[int] = []  # submission indices, in the order resolved
+        self.thread: threading.Thread | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        self.pending.append((future, fn, args))
+        if len(self.pending) == self.batch:
+            self.thread = threading.Thread(target=self._resolve, daemon=True)
+            self.thread.start()
+        return future
+
+    def _resolve(self) -> None:
+        results = [fn(*args) for _, fn, args in self.pending]
+        for index in reversed(range(len(self.pending))):
+            self.pending[index][0].set_result(results[index])
+            self.resolved.append(index)
+            time.sleep(0.1)  # the loop takes each one before the next ends
+
+
+def test_out_of_order_completion_comes_back_in_run_id_order(config, one_point) -> None:  # type: ignore[no-untyped-def]
+    plan = SweepPlan.single(config)
+    fake = ReverseExecutor(batch=len(plan))
+    sink = MemorySink()
+    tally = execute(plan, sink, workers=2, executor=fake)  # 2 x 2 in flight: all four at once
+    assert tally.ran == 4 and tally.executor == "given ReverseExecutor"
+    assert fake.resolved == [3, 2, 1, 0]
+    assert list(sink.outcomes) == [3, 2, 1, 0]  # the sink saw them last first
+    series = sink.timeseries()
+    assert list(series.drop_duplicates("run_id")["run_id"]) == [0, 1, 2, 3]
+    pd.testing.assert_frame_equal(series, one_point.timeseries(), check_exact=True)
 
 
 def test_task_plan_keeps_task_order_and_strict_runs_raise(config) -> None:  # type: ignore[no-untyped-def]
