@@ -101,8 +101,7 @@ def markdown_summary(
                 cells.append("-")
                 continue
             p = pr.iloc[0]
-            # P(b > a) = 1 - P(a > b) (ties have probability 0 for continuous indicators)
-            cells.append(_p(1 - p["p_a_gt_b"], 1 - p["high"], 1 - p["low"]))
+            cells.append(_p(p["p_b_gt_a"], p["low_b"], p["high_b"]))  # strict: ties excluded
         lines.append(
             f"| `{row['indicator']}` | {row['headline']} | "
             f"{_p(row['p_holds'], row['low'], row['high'])} | " + " | ".join(cells) + " |"

@@ -99,12 +99,19 @@ def draw_levels(levels: pd.DataFrame, indicators: Sequence[str]) -> pd.DataFrame
     return wide.reindex(columns=pd.MultiIndex.from_product([list(indicators), REGIME_NAMES]))
 
 
+TIE: tuple[str, ...] = ()
+"""The ranking of a draw in which two regimes have the same value."""
+
+
 def ordering_tables(
     wide: pd.DataFrame, indicators: Sequence[str], level: float = 0.95
 ) -> dict[str, pd.DataFrame]:
     """``headline``, ``orderings`` and ``pairs`` tables from :func:`draw_levels`.
 
     Draw 0 is the presets; the probabilities are over draws ``1..N`` (NaN when N = 0).
+    Comparisons are strict: a draw in which two regimes are equal counts in no ordering
+    (the ``tie`` row of ``orderings``) and in neither ``p_a_gt_b`` nor ``p_b_gt_a``
+    (``p_tie``).
     """
     from sim.levers import REGIME_NAMES
 
@@ -118,8 +125,12 @@ def ordering_tables(
         head = tuple(sorted(REGIME_NAMES, key=lambda r: -preset[r]))
         values = draws[indicator].dropna()
         n = len(values)
+        # a draw in which two regimes are equal has no strict ordering: it is counted as a
+        # tie (e.g. no co-production under two regimes), never as one of the six orderings
         ranks = [
             tuple(np.asarray(REGIME_NAMES)[np.argsort(-row, kind="stable")])
+            if len(np.unique(row)) == len(row)
+            else TIE
             for row in values.to_numpy()
         ]
         holds = sum(r == head for r in ranks)
@@ -135,13 +146,13 @@ def ordering_tables(
                 "draws": n,
             }
         )
-        for order in permutations(REGIME_NAMES):
+        for order in [*permutations(REGIME_NAMES), TIE]:
             count = sum(r == order for r in ranks)
             low, high = wilson(count, n, level)
             order_rows.append(
                 {
                     "indicator": indicator,
-                    "ordering": " > ".join(order),
+                    "ordering": "tie" if order == TIE else " > ".join(order),
                     "headline": order == head,
                     "count": count,
                     "probability": count / n if n else float("nan"),
@@ -154,7 +165,9 @@ def ordering_tables(
             for b in REGIME_NAMES[i + 1 :]:
                 gap = (values[b] - values[a]).to_numpy()
                 wins = int((values[a] > values[b]).sum())
+                losses = int((values[b] > values[a]).sum())
                 low, high = wilson(wins, n, level)
+                low_b, high_b = wilson(losses, n, level)
                 pair_rows.append(
                     {
                         "indicator": indicator,
@@ -164,6 +177,10 @@ def ordering_tables(
                         "p_a_gt_b": wins / n if n else float("nan"),
                         "low": low,
                         "high": high,
+                        "p_b_gt_a": losses / n if n else float("nan"),
+                        "low_b": low_b,
+                        "high_b": high_b,
+                        "p_tie": (n - wins - losses) / n if n else float("nan"),
                         "gap_median": float(np.median(gap)) if n else float("nan"),
                         "gap_q05": float(np.quantile(gap, 0.05)) if n else float("nan"),
                         "gap_q95": float(np.quantile(gap, 0.95)) if n else float("nan"),

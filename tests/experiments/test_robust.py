@@ -287,3 +287,22 @@ def test_prim_finds_the_box_where_a_ranking_reverses_by_construction() -> None:
     row = boxes.iloc[0]
     assert row["high"] == pytest.approx(0.3, abs=0.03)
     assert row["density"] == pytest.approx(1.0) and row["coverage"] >= 0.9
+
+
+def test_ties_count_in_no_ordering_and_in_neither_side_of_a_pair() -> None:
+    from experiments.robust.summary import ordering_tables
+
+    regimes = ["top_down", "regulatory", "service"]
+    # draw 0 (presets) and four draws; in draws 1 and 2 top_down and regulatory tie at 0
+    rows = [[0.0, 0.5, 0.9], [0.0, 0.0, 0.4], [0.0, 0.0, 0.7], [0.1, 0.6, 0.8], [0.2, 0.3, 0.1]]
+    wide = pd.DataFrame(rows, columns=pd.MultiIndex.from_product([["participation"], regimes]))
+    tables = ordering_tables(wide, ["participation"])
+    orderings = tables["orderings"].set_index("ordering")["count"]
+    assert orderings["tie"] == 2
+    assert orderings["service > regulatory > top_down"] == 1
+    assert orderings["regulatory > top_down > service"] == 1
+    assert orderings.sum() == 4
+    assert tables["headline"]["p_holds"].iloc[0] == pytest.approx(1 / 4)
+    pair = tables["pairs"].set_index(["a", "b"]).loc[("top_down", "regulatory")]
+    assert pair["p_a_gt_b"] == 0 and pair["p_b_gt_a"] == pytest.approx(2 / 4)
+    assert pair["p_tie"] == pytest.approx(2 / 4)
